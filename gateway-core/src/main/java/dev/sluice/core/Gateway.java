@@ -1,0 +1,197 @@
+package dev.sluice.core;
+
+import dev.sluice.core.error.InvalidRequestException;
+import dev.sluice.core.provider.ProviderAdapter;
+import dev.sluice.core.provider.ProviderCall;
+import dev.sluice.core.provider.ProviderConfig;
+import dev.sluice.core.provider.ProviderContext;
+import dev.sluice.core.provider.ProviderFactory;
+import dev.sluice.core.request.GatewayRequest;
+import dev.sluice.core.request.GatewayResponse;
+import dev.sluice.core.request.Operation;
+import dev.sluice.core.routing.Provider;
+import dev.sluice.core.routing.Route;
+import dev.sluice.core.routing.Router;
+import dev.sluice.core.sse.SseEvent;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * The engine: routes each request to its provider and returns the answer as a {@link Mono} (unary) or a
+ * {@link Flux} of events (streaming). Cancelling a subscription cancels the upstream call. Build one with
+ * {@link #builder()}; the HTTP server is one user of this API, any Reactor application can be another.
+ */
+public final class Gateway {
+
+    private final Router router;
+
+    private Gateway(Router router) {
+        this.router = router;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Sends a unary request; emits the provider's answer, or fails with a {@link dev.sluice.core.error.GatewayException}. */
+    public Mono<GatewayResponse> call(GatewayRequest request) {
+        return Mono.defer(() -> {
+            Route route = resolve(request);
+            return route.provider().adapter().call(providerCall(request, route))
+                    .map(body -> new GatewayResponse(body, route.provider().name(), route.model()));
+        });
+    }
+
+    /** Sends a streaming request; emits the provider's events as they arrive. */
+    public Flux<SseEvent> stream(GatewayRequest request) {
+        return Flux.defer(() -> {
+            if (!request.operation().streamable()) {
+                throw new InvalidRequestException(request.operation().path() + " cannot be streamed.", "stream");
+            }
+            Route route = resolve(request);
+            return route.provider().adapter().stream(providerCall(request, route));
+        });
+    }
+
+    /** Every model the configured catalogues name, as {@code provider/model}. */
+    public List<ModelEntry> models() {
+        List<ModelEntry> models = new ArrayList<>();
+        for (Provider provider : router.providers()) {
+            for (String model : provider.config().models()) {
+                models.add(new ModelEntry(provider.name() + "/" + model, provider.name()));
+            }
+        }
+        return models;
+    }
+
+    /** Names of the configured providers, in declaration order. */
+    public List<String> providerNames() {
+        return router.providers().stream().map(Provider::name).toList();
+    }
+
+    /** Releases every provider's connections and timers. */
+    public Mono<Void> close() {
+        return Flux.fromIterable(router.providers())
+                .flatMap(provider -> provider.adapter().close().onErrorResume(e -> Mono.empty()))
+                .then();
+    }
+
+    private Route resolve(GatewayRequest request) {
+        Route route = router.route(request);
+        if (!route.provider().adapter().supports(request.operation())) {
+            throw new InvalidRequestException("Provider '" + route.provider().name() + "' does not serve "
+                    + request.operation().path() + ".", "model");
+        }
+        return route;
+    }
+
+    private static ProviderCall providerCall(GatewayRequest request, Route route) {
+        byte[] body = request.body().withModel(route.model());
+        return new ProviderCall(request.operation(), route.model(), body, route.provider().pickKey(route.model()));
+    }
+
+    /**
+     * One entry of the model list.
+     *
+     * @param id       {@code provider/model}
+     * @param provider the provider's name
+     */
+    public record ModelEntry(String id, String provider) {
+    }
+
+    /** Collects providers and shared resources; {@link #build()} validates them and creates the adapters. */
+    public static final class Builder {
+        private final List<ProviderConfig> configs = new ArrayList<>();
+        private final Map<String, ProviderAdapter> adapters = new LinkedHashMap<>();
+        private final Map<String, ProviderFactory> factories = new LinkedHashMap<>();
+        private Scheduler timer = Schedulers.parallel();
+        private ClassLoader classLoader = Gateway.class.getClassLoader();
+
+        private Builder() {
+        }
+
+        /** Adds a provider whose adapter the factory for {@code config.type()} builds. */
+        public Builder provider(ProviderConfig config) {
+            configs.add(config);
+            return this;
+        }
+
+        /** Adds a provider with an adapter built by the caller. */
+        public Builder provider(ProviderConfig config, ProviderAdapter adapter) {
+            configs.add(config);
+            adapters.put(config.name(), adapter);
+            return this;
+        }
+
+        /** Registers a factory in addition to those {@link ServiceLoader} finds. */
+        public Builder factory(ProviderFactory factory) {
+            factories.put(factory.type(), factory);
+            return this;
+        }
+
+        /** The scheduler for delays and timeouts (default {@link Schedulers#parallel()}). */
+        public Builder timer(Scheduler timer) {
+            this.timer = timer;
+            return this;
+        }
+
+        /** Where to look for {@link ProviderFactory} services (default: this library's class loader). */
+        public Builder classLoader(ClassLoader classLoader) {
+            this.classLoader = classLoader;
+            return this;
+        }
+
+        /**
+         * Validates the configuration and creates the adapters.
+         *
+         * @throws IllegalArgumentException naming the bad value and what was expected
+         */
+        public Gateway build() {
+            Map<String, ProviderFactory> known = availableFactories(factories, classLoader);
+            ProviderContext context = new ProviderContext(timer);
+            List<Provider> providers = new ArrayList<>();
+            for (ProviderConfig config : configs) {
+                ProviderAdapter adapter = adapters.get(config.name());
+                if (adapter == null) {
+                    adapter = factoryFor(config, known).create(config, context);
+                }
+                providers.add(new Provider(config, adapter));
+            }
+            return new Gateway(new Router(providers));
+        }
+
+        private static ProviderFactory factoryFor(ProviderConfig config, Map<String, ProviderFactory> known) {
+            ProviderFactory factory = known.get(config.type());
+            if (factory == null) {
+                throw new IllegalArgumentException("providers." + config.name() + ".type: " + config.type()
+                        + " (expected one of: " + String.join(", ", known.keySet()) + ")");
+            }
+            List<String> unknown = config.options().keySet().stream()
+                    .filter(option -> !factory.optionNames().contains(option)).sorted().toList();
+            if (!unknown.isEmpty()) {
+                throw new IllegalArgumentException("providers." + config.name() + "." + unknown.getFirst()
+                        + ": unknown option for type " + config.type() + " (expected one of: "
+                        + (factory.optionNames().isEmpty() ? "none" : String.join(", ", factory.optionNames().stream().sorted().toList())) + ")");
+            }
+            return factory;
+        }
+    }
+
+    /** Factories registered through {@link ServiceLoader}, overridden by explicitly registered ones. */
+    private static Map<String, ProviderFactory> availableFactories(Map<String, ProviderFactory> explicit, ClassLoader classLoader) {
+        Map<String, ProviderFactory> all = new LinkedHashMap<>();
+        for (ProviderFactory factory : ServiceLoader.load(ProviderFactory.class, classLoader)) {
+            all.put(factory.type(), factory);
+        }
+        all.putAll(explicit);
+        return all;
+    }
+}

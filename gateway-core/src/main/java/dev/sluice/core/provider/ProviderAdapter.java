@@ -1,0 +1,32 @@
+package dev.sluice.core.provider;
+
+import dev.sluice.core.request.Operation;
+import dev.sluice.core.sse.SseEvent;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Talks to one provider in its own wire format. Errors are signalled as
+ * {@link dev.sluice.core.error.ProviderException}s; cancelling a subscription cancels the upstream call.
+ */
+public interface ProviderAdapter {
+
+    /** Sends a unary call and emits the response body of a 2xx answer. */
+    Mono<byte[]> call(ProviderCall call);
+
+    /**
+     * Sends a streaming call and emits its events as they arrive. The stream fails with a
+     * {@link dev.sluice.core.error.UpstreamProtocolException} when it ends before its final event.
+     */
+    Flux<SseEvent> stream(ProviderCall call);
+
+    /** Whether this provider serves the operation at all. */
+    default boolean supports(Operation operation) {
+        return true;
+    }
+
+    /** Releases connection pools and timers; called once when the gateway shuts down. */
+    default Mono<Void> close() {
+        return Mono.empty();
+    }
+}

@@ -1,0 +1,119 @@
+package dev.sluice.core.provider;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * How one provider is set up: the name callers use in {@code provider/model}, its type (which
+ * {@link ProviderFactory} builds it), where it lives, its keys and its type-specific options.
+ * Immutable; {@link Builder#build()} validates and names the bad value.
+ */
+public record ProviderConfig(
+        String name,
+        String type,
+        String baseUrl,
+        Duration timeout,
+        int maxConnections,
+        List<String> models,
+        List<ProviderKey> keys,
+        Map<String, Object> options) {
+
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(600);
+    public static final int DEFAULT_MAX_CONNECTIONS = 512;
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+    public ProviderConfig {
+        Objects.requireNonNull(name, "name");
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("provider name: \"" + name + "\" (expected: letters, digits, '.', '_' or '-', no '/')");
+        }
+        if (type == null || type.isBlank()) {
+            throw new IllegalArgumentException("providers." + name + ".type: missing (expected: a provider type such as openai or mock)");
+        }
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("providers." + name + ".timeout_seconds: " + timeout + " (expected: > 0)");
+        }
+        if (maxConnections <= 0) {
+            throw new IllegalArgumentException("providers." + name + ".max_connections: " + maxConnections + " (expected: > 0)");
+        }
+        models = List.copyOf(models);
+        keys = List.copyOf(keys);
+        options = Map.copyOf(options);
+    }
+
+    public static Builder builder(String name, String type) {
+        return new Builder(name, type);
+    }
+
+    /**
+     * A whole-number type-specific option, or the fallback when it is not set.
+     *
+     * @throws IllegalArgumentException when the value is not a whole number of at least {@code min}
+     */
+    public int intOption(String option, int fallback, int min) {
+        Object value = options.get(option);
+        if (value == null) {
+            return fallback;
+        }
+        if (!(value instanceof Integer number) || number < min) {
+            throw new IllegalArgumentException("providers." + name + "." + option + ": " + value + " (expected: a whole number >= " + min + ")");
+        }
+        return number;
+    }
+
+    /** Builds a {@link ProviderConfig}; every setter is optional but the name and type. */
+    public static final class Builder {
+        private final String name;
+        private final String type;
+        private String baseUrl;
+        private Duration timeout = DEFAULT_TIMEOUT;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private final List<String> models = new ArrayList<>();
+        private final List<ProviderKey> keys = new ArrayList<>();
+        private final Map<String, Object> options = new LinkedHashMap<>();
+
+        private Builder(String name, String type) {
+            this.name = name;
+            this.type = type;
+        }
+
+        public Builder baseUrl(String baseUrl) {
+            this.baseUrl = baseUrl;
+            return this;
+        }
+
+        public Builder timeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        public Builder maxConnections(int maxConnections) {
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        public Builder models(List<String> models) {
+            this.models.addAll(models);
+            return this;
+        }
+
+        public Builder key(ProviderKey key) {
+            this.keys.add(key);
+            return this;
+        }
+
+        public Builder option(String option, Object value) {
+            this.options.put(option, value);
+            return this;
+        }
+
+        public ProviderConfig build() {
+            return new ProviderConfig(name, type, baseUrl, timeout, maxConnections, models, keys, options);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package dev.sluice.core.request;
+
+/** The inference operations the gateway serves, each with its OpenAI path relative to {@code /v1}. */
+public enum Operation {
+    CHAT_COMPLETIONS("chat/completions"),
+    COMPLETIONS("completions"),
+    RESPONSES("responses"),
+    EMBEDDINGS("embeddings");
+
+    private final String path;
+
+    Operation(String path) {
+        this.path = path;
+    }
+
+    /** The path below {@code /v1}, without a leading slash: {@code chat/completions}. */
+    public String path() {
+        return path;
+    }
+
+    /** Whether the operation can answer as a stream of server-sent events. */
+    public boolean streamable() {
+        return this != EMBEDDINGS;
+    }
+}

@@ -1,0 +1,35 @@
+package dev.sluice.server.config;
+
+/**
+ * The {@code server:} section.
+ *
+ * @param host         the address to bind
+ * @param port         the port to bind; 0 picks a free one
+ * @param maxBodyBytes request bodies larger than this are refused with 413
+ */
+public record ServerSettings(String host, int port, long maxBodyBytes) {
+
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8080;
+    public static final long DEFAULT_MAX_BODY_BYTES = 50L * 1024 * 1024;
+
+    public ServerSettings {
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("server.host: \"" + host + "\" (expected: an address such as 127.0.0.1 or 0.0.0.0)");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("server.port: " + port + " (expected: 0 to 65535)");
+        }
+        if (maxBodyBytes <= 0) {
+            throw new IllegalArgumentException("server.max_body_bytes: " + maxBodyBytes + " (expected: > 0)");
+        }
+    }
+
+    public static ServerSettings defaults() {
+        return new ServerSettings(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_BODY_BYTES);
+    }
+
+    public ServerSettings withPort(int newPort) {
+        return new ServerSettings(host, newPort, maxBodyBytes);
+    }
+}
