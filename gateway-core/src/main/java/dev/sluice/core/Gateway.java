@@ -5,6 +5,7 @@ import dev.sluice.core.provider.ProviderAdapter;
 import dev.sluice.core.provider.ProviderCall;
 import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderContext;
+import dev.sluice.core.provider.ProviderFactories;
 import dev.sluice.core.provider.ProviderFactory;
 import dev.sluice.core.request.GatewayRequest;
 import dev.sluice.core.request.GatewayResponse;
@@ -22,7 +23,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 
 /**
  * The engine: routes each request to its provider and returns the answer as a {@link Mono} (unary) or a
@@ -131,7 +131,7 @@ public final class Gateway {
             return this;
         }
 
-        /** Registers a factory in addition to those {@link ServiceLoader} finds. */
+        /** Registers a factory in addition to those {@link java.util.ServiceLoader} finds. */
         public Builder factory(ProviderFactory factory) {
             factories.put(factory.type(), factory);
             return this;
@@ -155,43 +155,17 @@ public final class Gateway {
          * @throws IllegalArgumentException naming the bad value and what was expected
          */
         public Gateway build() {
-            Map<String, ProviderFactory> known = availableFactories(factories, classLoader);
+            ProviderFactories known = ProviderFactories.load(classLoader, factories.values());
             ProviderContext context = new ProviderContext(timer);
             List<Provider> providers = new ArrayList<>();
             for (ProviderConfig config : configs) {
                 ProviderAdapter adapter = adapters.get(config.name());
                 if (adapter == null) {
-                    adapter = factoryFor(config, known).create(config, context);
+                    adapter = known.factoryFor(config).create(config, context);
                 }
                 providers.add(new Provider(config, adapter));
             }
             return new Gateway(new Router(providers));
         }
-
-        private static ProviderFactory factoryFor(ProviderConfig config, Map<String, ProviderFactory> known) {
-            ProviderFactory factory = known.get(config.type());
-            if (factory == null) {
-                throw new IllegalArgumentException("providers." + config.name() + ".type: " + config.type()
-                        + " (expected one of: " + String.join(", ", known.keySet()) + ")");
-            }
-            List<String> unknown = config.options().keySet().stream()
-                    .filter(option -> !factory.optionNames().contains(option)).sorted().toList();
-            if (!unknown.isEmpty()) {
-                throw new IllegalArgumentException("providers." + config.name() + "." + unknown.getFirst()
-                        + ": unknown option for type " + config.type() + " (expected one of: "
-                        + (factory.optionNames().isEmpty() ? "none" : String.join(", ", factory.optionNames().stream().sorted().toList())) + ")");
-            }
-            return factory;
-        }
-    }
-
-    /** Factories registered through {@link ServiceLoader}, overridden by explicitly registered ones. */
-    private static Map<String, ProviderFactory> availableFactories(Map<String, ProviderFactory> explicit, ClassLoader classLoader) {
-        Map<String, ProviderFactory> all = new LinkedHashMap<>();
-        for (ProviderFactory factory : ServiceLoader.load(ProviderFactory.class, classLoader)) {
-            all.put(factory.type(), factory);
-        }
-        all.putAll(explicit);
-        return all;
     }
 }
