@@ -1,0 +1,77 @@
+package dev.sluice.core.request;
+
+import dev.sluice.core.error.InvalidRequestException;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RequestBodyTest {
+
+    @Test
+    void readsModelAndStream() {
+        RequestBody body = parse("{\"model\":\"openai/gpt-4o\",\"stream\":true,\"messages\":[]}");
+
+        assertThat(body.model()).isEqualTo("openai/gpt-4o");
+        assertThat(body.stream()).isTrue();
+    }
+
+    @Test
+    void rewritesOnlyTheModelValueKeepingEveryOtherByte() {
+        String original = "{ \"temperature\" : 0.70,\n \"model\":\"openai/gpt-4o\", \"x\":{\"model\":\"inner\"}, \"n\":1e3 }";
+
+        String rewritten = new String(parse(original).withModel("gpt-4o"), StandardCharsets.UTF_8);
+
+        assertThat(rewritten).isEqualTo(original.replace("\"openai/gpt-4o\"", "\"gpt-4o\""));
+    }
+
+    @Test
+    void rewritesAModelWrittenWithEscapesAndMultibyteText() {
+        String original = "{\"prompt\":\"héllo ✓\",\"model\":\"demo\\/caf\\u00e9\"}";
+
+        RequestBody body = parse(original);
+        String rewritten = new String(body.withModel("café \"x\""), StandardCharsets.UTF_8);
+
+        assertThat(body.model()).isEqualTo("demo/café");
+        assertThat(rewritten).isEqualTo("{\"prompt\":\"héllo ✓\",\"model\":\"café \\\"x\\\"\"}");
+    }
+
+    @Test
+    void keepsTheSameArrayWhenTheModelDoesNotChange() {
+        RequestBody body = parse("{\"model\":\"m\"}");
+
+        assertThat(body.withModel("m")).isSameAs(body.bytes());
+    }
+
+    @Test
+    void refusesMalformedJson() {
+        assertThatThrownBy(() -> parse("{\"model\":"))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageStartingWith("Request body is not valid JSON");
+    }
+
+    @Test
+    void refusesMissingModel() {
+        assertThatThrownBy(() -> parse("{\"messages\":[]}"))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("must provide a model")
+                .extracting(e -> ((InvalidRequestException) e).param()).isEqualTo("model");
+    }
+
+    @Test
+    void refusesNonBooleanStream() {
+        assertThatThrownBy(() -> parse("{\"model\":\"m\",\"stream\":\"yes\"}")).hasMessageContaining("'stream' must be a boolean");
+    }
+
+    @Test
+    void refusesAnythingButAnObject() {
+        assertThatThrownBy(() -> parse("[]")).hasMessageContaining("must be a JSON object");
+        assertThatThrownBy(() -> parse("")).hasMessageContaining("must be a JSON object");
+    }
+
+    private static RequestBody parse(String json) {
+        return RequestBody.parse(json.getBytes(StandardCharsets.UTF_8));
+    }
+}
