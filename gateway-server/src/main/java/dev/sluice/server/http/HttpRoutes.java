@@ -1,0 +1,66 @@
+package dev.sluice.server.http;
+
+import dev.sluice.core.error.GatewayException;
+import io.netty.handler.codec.http.HttpMethod;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BiFunction;
+
+/**
+ * The route table: exact paths, each with one handler per method. An unknown path answers 404 and a
+ * known path with another method 405 (with {@code Allow}), both in the error shape of the route family.
+ */
+public final class HttpRoutes implements BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> {
+
+    private record Entry(HttpMethod method, String path, Handler handler) {
+    }
+
+    private final List<Entry> entries = new ArrayList<>();
+    private final ErrorResponder errors;
+
+    public HttpRoutes(ErrorResponder errors) {
+        this.errors = errors;
+    }
+
+    public HttpRoutes get(String path, Handler handler) {
+        return add(HttpMethod.GET, path, handler);
+    }
+
+    public HttpRoutes post(String path, Handler handler) {
+        return add(HttpMethod.POST, path, handler);
+    }
+
+    public HttpRoutes add(HttpMethod method, String path, Handler handler) {
+        entries.add(new Entry(method, path, handler));
+        return this;
+    }
+
+    @Override
+    public Publisher<Void> apply(HttpServerRequest request, HttpServerResponse response) {
+        String path = request.fullPath();
+        Set<String> allowed = new LinkedHashSet<>();
+        for (Entry entry : entries) {
+            if (entry.path.equals(path)) {
+                if (entry.method.equals(request.method())) {
+                    return Mono.defer(() -> Mono.from(entry.handler.handle(request, response)))
+                            .onErrorResume(error -> errors.send(response, error));
+                }
+                allowed.add(entry.method.name());
+            }
+        }
+        if (allowed.isEmpty()) {
+            return errors.send(response, new GatewayException(404, "invalid_request_error", "unknown_url", null,
+                    "Unknown request URL: " + request.method().name() + " " + path + "."));
+        }
+        response.header("Allow", String.join(", ", allowed));
+        return errors.send(response, new GatewayException(405, "invalid_request_error", "method_not_allowed", null,
+                "Method " + request.method().name() + " is not allowed on " + path + " (allowed: " + String.join(", ", allowed) + ")."));
+    }
+}

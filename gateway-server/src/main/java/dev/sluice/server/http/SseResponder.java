@@ -1,0 +1,47 @@
+package dev.sluice.server.http;
+
+import dev.sluice.core.error.UpstreamProtocolException;
+import dev.sluice.core.sse.SseEvent;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerResponse;
+
+import java.util.function.Function;
+
+/**
+ * Relays a stream of events to the caller. The 200 is committed only when the first event arrives, so a
+ * failure before it is an ordinary error response; a failure after it becomes a final in-band event.
+ * Every event is flushed on its own, and cancelling the response (the caller left) cancels the source.
+ */
+public final class SseResponder {
+
+    private final ErrorResponder errors;
+
+    public SseResponder(ErrorResponder errors) {
+        this.errors = errors;
+    }
+
+    /**
+     * @param errorEvent turns a failure after the first event into the final event of the stream
+     */
+    public Mono<Void> send(HttpServerResponse response, Flux<SseEvent> events, Function<Throwable, SseEvent> errorEvent) {
+        return events
+                .switchOnFirst((first, all) -> {
+                    if (first.isOnError()) {
+                        return Mono.error(first.getThrowable());
+                    }
+                    if (!first.hasValue()) {
+                        return Mono.error(new UpstreamProtocolException("unknown", "The provider ended the stream without sending any event."));
+                    }
+                    response.header(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+                            .header(HttpHeaderNames.CACHE_CONTROL, "no-cache")
+                            .header("X-Accel-Buffering", "no");
+                    Flux<SseEvent> withFinalError = all.onErrorResume(error -> Mono.just(errorEvent.apply(error)));
+                    return response.send(withFinalError.map(event -> Unpooled.wrappedBuffer(event.encode())), buffer -> true);
+                })
+                .then()
+                .onErrorResume(error -> errors.send(response, error));
+    }
+}

@@ -1,0 +1,91 @@
+package dev.sluice.server.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.core.Gateway;
+import dev.sluice.core.provider.ProviderConfig;
+import dev.sluice.server.SluiceServer;
+import dev.sluice.server.config.ServerSettings;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+
+/** A real gateway server on a free port, with a plain JDK HTTP client to talk to it. */
+public final class RunningGateway implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SluiceServer server;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private RunningGateway(SluiceServer server) {
+        this.server = server;
+    }
+
+    public static RunningGateway start(ProviderConfig... providers) {
+        return start(1024 * 1024, List.of(providers));
+    }
+
+    public static RunningGateway start(long maxBodyBytes, List<ProviderConfig> providers) {
+        Gateway.Builder builder = Gateway.builder();
+        providers.forEach(builder::provider);
+        ServerSettings settings = new ServerSettings("127.0.0.1", 0, maxBodyBytes);
+        return new RunningGateway(SluiceServer.start(settings, builder.build()).block(Duration.ofSeconds(10)));
+    }
+
+    public static ProviderConfig mock(String name) {
+        return ProviderConfig.builder(name, "mock").models(List.of("echo", "embed")).build();
+    }
+
+    public String url(String path) {
+        return server.baseUrl() + path;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public HttpResponse<String> post(String path, String body) {
+        return send(HttpRequest.newBuilder(URI.create(url(path)))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    public HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(url(path))).GET());
+    }
+
+    public HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return client.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public HttpClient client() {
+        return client;
+    }
+
+    public static JsonNode json(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
