@@ -1,0 +1,19 @@
+package dev.sluice.core.store;
+
+import dev.sluice.core.keys.VirtualKeyRepository;
+import dev.sluice.core.usage.UsageRepository;
+import reactor.core.publisher.Mono;
+
+/** The gateway's durable state: one set of repositories over one database, closed once at shutdown. */
+public interface Store {
+
+    VirtualKeyRepository virtualKeys();
+
+    UsageRepository usage();
+
+    /** Whether the database answers; for readiness checks. */
+    Mono<Boolean> ping();
+
+    /** Closes the connection pool. */
+    Mono<Void> close();
+}
