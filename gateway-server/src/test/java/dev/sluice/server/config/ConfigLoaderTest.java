@@ -15,6 +15,7 @@ import java.util.Map;
 
 import static dev.sluice.server.config.TestFactories.loader;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ConfigLoaderTest {
@@ -59,8 +60,8 @@ class ConfigLoaderTest {
         assertThat(config.providers().get(0).keys())
                 .extracting(ProviderKey::name, ProviderKey::value, ProviderKey::weight)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("primary", "sk-1", 3),
-                        org.assertj.core.groups.Tuple.tuple("backup", "sk-2", 1));
+                        tuple("primary", "sk-1", 3),
+                        tuple("backup", "sk-2", 1));
     }
 
     @Test
