@@ -1,0 +1,25 @@
+package dev.sluice.server.config;
+
+import java.util.List;
+
+/** Reads the {@code server:} section; every key is optional. */
+final class ServerSection {
+
+    static final String NAME = "server";
+    private static final List<String> KEYS = List.of("host", "max_body_bytes", "port");
+
+    private ServerSection() {
+    }
+
+    static ServerSettings read(ConfigNode root) {
+        return root.map(NAME).map(ServerSection::read0).orElseGet(ServerSettings::defaults);
+    }
+
+    private static ServerSettings read0(ConfigNode server) {
+        server.requireOnly(KEYS);
+        String host = server.string("host").orElse(ServerSettings.DEFAULT_HOST);
+        int port = server.integer("port", ServerSettings.DEFAULT_PORT);
+        long maxBodyBytes = server.longInteger("max_body_bytes", ServerSettings.DEFAULT_MAX_BODY_BYTES);
+        return server.validated(() -> new ServerSettings(host, port, maxBodyBytes));
+    }
+}
