@@ -1,5 +1,7 @@
 package dev.sluice.core.error;
 
+import java.time.Duration;
+
 /**
  * A failure with an HTTP meaning: the status to answer with and the OpenAI-style error fields. The HTTP
  * edge maps it once to the caller's wire format.
@@ -41,5 +43,10 @@ public class GatewayException extends RuntimeException {
     /** The request parameter at fault, or {@code null}. */
     public String param() {
         return param;
+    }
+
+    /** How long the caller should wait before trying again, or {@code null} when that is not the point. */
+    public Duration retryAfter() {
+        return null;
     }
 }

@@ -20,6 +20,7 @@ public final class UpstreamStatusException extends ProviderException {
     }
 
     /** The provider's {@code Retry-After}, or {@code null} when it gave none. */
+    @Override
     public Duration retryAfter() {
         return retryAfter;
     }
