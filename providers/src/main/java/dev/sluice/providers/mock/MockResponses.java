@@ -103,7 +103,8 @@ final class MockResponses {
     private ObjectNode usage() {
         int output = MockTokens.count(prompt.reply());
         ObjectNode usage = JSON.objectNode().put("input_tokens", prompt.promptTokens());
-        usage.set("input_tokens_details", JSON.objectNode().put("cached_tokens", 0));
+        // openai-java 4.x validate() requires cache_write_tokens next to cached_tokens.
+        usage.set("input_tokens_details", JSON.objectNode().put("cached_tokens", 0).put("cache_write_tokens", 0));
         usage.put("output_tokens", output);
         usage.set("output_tokens_details", JSON.objectNode().put("reasoning_tokens", 0));
         usage.put("total_tokens", prompt.promptTokens() + output);
