@@ -241,6 +241,17 @@ class OpenAiAdapterTest {
     }
 
     @Test
+    void passesOnAMidStreamErrorEventThenFailsTheCutShortStream() {
+        server.enqueue(sse("chat-stream-mid-error.sse"));
+
+        StepVerifier.create(adapter.stream(chat(KEY)))
+                .expectNextCount(2)
+                .assertNext(event -> assertThat(event.data()).startsWith("{\"error\":{").contains("server_error"))
+                .expectError(UpstreamProtocolException.class)
+                .verify(WAIT);
+    }
+
+    @Test
     void failsAResponsesStreamThatEndsBeforeItsTerminalEvent() {
         String events = new String(Fixtures.bytes("openai/responses-stream.sse"), StandardCharsets.UTF_8);
         String cut = events.substring(0, events.indexOf("event: response.completed"));
