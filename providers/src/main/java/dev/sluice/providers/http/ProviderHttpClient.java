@@ -1,0 +1,123 @@
+package dev.sluice.providers.http;
+
+import dev.sluice.core.error.UpstreamStatusException;
+import dev.sluice.core.provider.ProviderConfig;
+import dev.sluice.core.sse.SseEvent;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
+import reactor.netty.resources.ConnectionProvider;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One provider's long-lived HTTP client over its own named, bounded connection pool: posts a body and
+ * answers with the body or the events of a 2xx, or with a provider error.
+ */
+public final class ProviderHttpClient {
+
+    private static final byte[] EMPTY = new byte[0];
+    // Connections idle longer than this are likely closed by the provider's load balancer already.
+    private static final Duration MAX_IDLE_TIME = Duration.ofSeconds(60);
+    // A burst beyond the pool waits this long for a connection, then fails instead of queueing forever.
+    private static final Duration PENDING_ACQUIRE_TIMEOUT = Duration.ofSeconds(45);
+
+    private final String provider;
+    private final Duration timeout;
+    private final Scheduler timer;
+    private final ConnectionProvider connections;
+    private final HttpClient client;
+
+    private ProviderHttpClient(String provider, Duration timeout, Scheduler timer, ConnectionProvider connections, HttpClient client) {
+        this.provider = provider;
+        this.timeout = timeout;
+        this.timer = timer;
+        this.connections = connections;
+        this.client = client;
+    }
+
+    /** A client for the provider, with a pool of at most {@code config.maxConnections()} connections. */
+    public static ProviderHttpClient create(ProviderConfig config, Scheduler timer) {
+        ConnectionProvider connections = ConnectionProvider.builder("sluice-" + config.name())
+                .maxConnections(config.maxConnections())
+                .pendingAcquireMaxCount(pendingAcquireLimit(config.maxConnections()))
+                .pendingAcquireTimeout(PENDING_ACQUIRE_TIMEOUT)
+                .maxIdleTime(MAX_IDLE_TIME)
+                .build();
+        HttpClient client = HttpClient.create(connections).compress(true);
+        return new ProviderHttpClient(config.name(), config.timeout(), timer, connections, client);
+    }
+
+    private static int pendingAcquireLimit(int maxConnections) {
+        // Twice the pool, as Reactor Netty's own default, without overflowing for huge pools.
+        return (int) Math.min(Integer.MAX_VALUE, 2L * maxConnections);
+    }
+
+    /**
+     * Posts the body and emits the whole body of a 2xx answer; the whole exchange must finish within the
+     * provider's timeout.
+     */
+    public Mono<byte[]> post(String url, Consumer<HttpHeaders> headers, byte[] body) {
+        return send(url, headers, body)
+                .responseSingle((response, content) -> {
+                    Mono<byte[]> bytes = content.asByteArray().defaultIfEmpty(EMPTY);
+                    return isSuccess(response) ? bytes : bytes.flatMap(error -> Mono.error(statusError(response, error)));
+                })
+                .timeout(timeout, timer)
+                .onErrorMap(error -> UpstreamErrors.map(provider, timeout, error));
+    }
+
+    /**
+     * Posts the body and emits the events of a 2xx answer as they arrive. Only the first event must come
+     * within the provider's timeout: a long answer may stream for longer than that. Cancelling closes the
+     * upstream connection, because Reactor Netty disposes a connection whose body was not read to the end.
+     */
+    public Flux<SseEvent> postForEvents(String url, Consumer<HttpHeaders> headers, byte[] body) {
+        return send(url, headers, body)
+                .response((response, content) -> isSuccess(response)
+                        ? SseBodies.events(content)
+                        : errorBody(response, content))
+                .timeout(Mono.delay(timeout, timer), event -> Mono.never())
+                .onErrorMap(error -> UpstreamErrors.map(provider, timeout, error));
+    }
+
+    private HttpClient.ResponseReceiver<?> send(String url, Consumer<HttpHeaders> headers, byte[] body) {
+        return client.post()
+                .uri(url)
+                .send((request, out) -> {
+                    headers.accept(request.requestHeaders());
+                    request.requestHeaders().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+                    // A fresh wrapper per attempt: Netty releases it once written, and a retried send needs another.
+                    return out.send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)));
+                });
+    }
+
+    /** Closes the pool's connections; the client is unusable afterwards. */
+    public Mono<Void> close() {
+        return connections.disposeLater();
+    }
+
+    private Flux<SseEvent> errorBody(HttpClientResponse response, ByteBufFlux content) {
+        return content.aggregate().asByteArray().defaultIfEmpty(EMPTY)
+                .flatMapMany(error -> Flux.error(statusError(response, error)));
+    }
+
+    private UpstreamStatusException statusError(HttpClientResponse response, byte[] body) {
+        Instant now = Instant.ofEpochMilli(timer.now(TimeUnit.MILLISECONDS));
+        return new UpstreamStatusException(provider, response.status().code(), body, RetryAfter.from(response.responseHeaders(), now));
+    }
+
+    private static boolean isSuccess(HttpClientResponse response) {
+        int code = response.status().code();
+        return code >= 200 && code < 300;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.sluice.providers.http;
+
+import dev.sluice.core.error.ProviderException;
+import dev.sluice.core.error.UpstreamTimeoutException;
+import dev.sluice.core.error.UpstreamUnavailableException;
+import io.netty.channel.ChannelException;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+/** Turns what the transport throws into the core's provider errors, once, for every HTTP provider. */
+public final class UpstreamErrors {
+
+    private UpstreamErrors() {
+    }
+
+    /**
+     * The provider error for a transport failure: unreachable or dropped (refused, reset, closed early) is
+     * a 502, a Reactor timeout a 504. Provider errors pass unchanged, and anything else too, because it is
+     * a bug to surface rather than an upstream outage to hide.
+     */
+    public static Throwable map(String provider, Duration timeout, Throwable error) {
+        if (error instanceof ProviderException) {
+            return error;
+        }
+        if (error instanceof TimeoutException) {
+            return new UpstreamTimeoutException(provider, "provider '" + provider + "' did not answer within " + seconds(timeout));
+        }
+        if (error instanceof IOException || error instanceof ChannelException) {
+            return new UpstreamUnavailableException(provider, "provider '" + provider + "' could not be reached: " + describe(error), error);
+        }
+        return error;
+    }
+
+    private static String seconds(Duration timeout) {
+        return timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms";
+    }
+
+    private static String describe(Throwable error) {
+        String message = error.getMessage();
+        return message == null ? error.getClass().getSimpleName() : message;
+    }
+}

@@ -1,0 +1,74 @@
+package dev.sluice.providers.mock;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.core.sse.SseEvent;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Chat completions, whole and streamed, in the shapes openai-java parses. */
+final class MockChat {
+
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private MockChat() {
+    }
+
+    static ObjectNode completion(MockPrompt prompt, String model, long created) {
+        ObjectNode message = JSON.objectNode()
+                .put("role", "assistant")
+                .put("content", prompt.reply())
+                .putNull("refusal");
+        ObjectNode choice = JSON.objectNode().put("index", 0).set("message", message);
+        choice.putNull("logprobs");
+        choice.put("finish_reason", "stop");
+        ObjectNode completion = header(MockIds.next("chatcmpl-"), "chat.completion", model, created);
+        completion.putArray("choices").add(choice);
+        completion.set("usage", usage(prompt));
+        return completion;
+    }
+
+    static List<SseEvent> chunks(MockPrompt prompt, String model, long created, boolean includeUsage) {
+        String id = MockIds.next("chatcmpl-");
+        List<SseEvent> events = new ArrayList<>();
+        events.add(chunk(id, model, created, JSON.objectNode().put("role", "assistant").put("content", ""), null, includeUsage));
+        for (String piece : MockTokens.pieces(prompt.reply())) {
+            events.add(chunk(id, model, created, JSON.objectNode().put("content", piece), null, includeUsage));
+        }
+        events.add(chunk(id, model, created, JSON.objectNode(), "stop", includeUsage));
+        if (includeUsage) {
+            ObjectNode last = header(id, "chat.completion.chunk", model, created);
+            last.putArray("choices");
+            last.set("usage", usage(prompt));
+            events.add(SseEvent.data(last.toString()));
+        }
+        events.add(SseEvent.data(SseEvent.DONE));
+        return events;
+    }
+
+    private static SseEvent chunk(String id, String model, long created, ObjectNode delta, String finishReason, boolean includeUsage) {
+        ObjectNode choice = JSON.objectNode().put("index", 0).set("delta", delta);
+        choice.putNull("logprobs");
+        choice.put("finish_reason", finishReason);
+        ObjectNode chunk = header(id, "chat.completion.chunk", model, created);
+        chunk.putArray("choices").add(choice);
+        if (includeUsage) {
+            // OpenAI marks every chunk but the last with usage: null when usage was asked for.
+            chunk.putNull("usage");
+        }
+        return SseEvent.data(chunk.toString());
+    }
+
+    static ObjectNode header(String id, String object, String model, long created) {
+        return JSON.objectNode().put("id", id).put("object", object).put("created", created).put("model", model);
+    }
+
+    static ObjectNode usage(MockPrompt prompt) {
+        int completion = MockTokens.count(prompt.reply());
+        return JSON.objectNode()
+                .put("prompt_tokens", prompt.promptTokens())
+                .put("completion_tokens", completion)
+                .put("total_tokens", prompt.promptTokens() + completion);
+    }
+}
