@@ -1,6 +1,9 @@
 package dev.sluice.core;
 
 import dev.sluice.core.error.InvalidRequestException;
+import dev.sluice.core.governance.Governor;
+import dev.sluice.core.governance.MeteredStream;
+import dev.sluice.core.keys.VirtualKeyService;
 import dev.sluice.core.provider.ProviderAdapter;
 import dev.sluice.core.provider.ProviderCall;
 import dev.sluice.core.provider.ProviderConfig;
@@ -14,11 +17,15 @@ import dev.sluice.core.routing.Provider;
 import dev.sluice.core.routing.Route;
 import dev.sluice.core.routing.Router;
 import dev.sluice.core.sse.SseEvent;
+import dev.sluice.core.store.Store;
+import dev.sluice.core.usage.Pricing;
+import dev.sluice.core.usage.UsageReader;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,9 +39,15 @@ import java.util.Map;
 public final class Gateway {
 
     private final Router router;
+    private final Governor governor;
+    private final VirtualKeyService virtualKeys;
+    private final Store store;
 
-    private Gateway(Router router) {
+    private Gateway(Router router, Governor governor, VirtualKeyService virtualKeys, Store store) {
         this.router = router;
+        this.governor = governor;
+        this.virtualKeys = virtualKeys;
+        this.store = store;
     }
 
     public static Builder builder() {
@@ -43,22 +56,43 @@ public final class Gateway {
 
     /** Sends a unary request; emits the provider's answer, or fails with a {@link dev.sluice.core.error.GatewayException}. */
     public Mono<GatewayResponse> call(GatewayRequest request) {
-        return Mono.defer(() -> {
+        return governor.identify(request.caller()).flatMap(caller -> {
             Route route = resolve(request);
-            return route.provider().adapter().call(providerCall(request, route))
-                    .map(body -> new GatewayResponse(body, route.provider().name(), route.model()));
+            String target = route.provider().name() + "/" + route.model();
+            return governor.admit(caller, target)
+                    .flatMap(admitted -> route.provider().adapter().call(providerCall(request, route, false)))
+                    .flatMap(body -> governor.record(caller, target, UsageReader.fromBody(body))
+                            .thenReturn(new GatewayResponse(body, route.provider().name(), route.model())));
         });
     }
 
-    /** Sends a streaming request; emits the provider's events as they arrive. */
+    /**
+     * Sends a streaming request; emits the provider's events as they arrive. Chat and completion streams
+     * ask the provider for their usage, which is charged to the caller and passed on only if it asked too.
+     */
     public Flux<SseEvent> stream(GatewayRequest request) {
-        return Flux.defer(() -> {
+        return governor.identify(request.caller()).flatMapMany(caller -> {
             if (!request.operation().streamable()) {
                 throw new InvalidRequestException(request.operation().path() + " cannot be streamed.", "stream");
             }
             Route route = resolve(request);
-            return route.provider().adapter().stream(providerCall(request, route));
+            String target = route.provider().name() + "/" + route.model();
+            boolean askUsage = request.operation() != Operation.RESPONSES;
+            return governor.admit(caller, target).flatMapMany(admitted -> MeteredStream.meter(
+                    route.provider().adapter().stream(providerCall(request, route, askUsage)),
+                    askUsage && !request.body().usageRequested(),
+                    tokens -> governor.record(caller, target, tokens)));
         });
+    }
+
+    /** Creating, changing and deleting virtual keys, and reading their usage. */
+    public VirtualKeyService virtualKeys() {
+        return virtualKeys;
+    }
+
+    /** The store this engine keeps its state in. */
+    public Store store() {
+        return store;
     }
 
     /** Every model the configured catalogues name, as {@code provider/model}. */
@@ -77,11 +111,11 @@ public final class Gateway {
         return router.providers().stream().map(Provider::name).toList();
     }
 
-    /** Releases every provider's connections and timers. */
+    /** Releases every provider's connections and timers, then the store. */
     public Mono<Void> close() {
         return Flux.fromIterable(router.providers())
                 .flatMap(provider -> provider.adapter().close().onErrorResume(e -> Mono.empty()))
-                .then();
+                .then(store.close());
     }
 
     private Route resolve(GatewayRequest request) {
@@ -93,8 +127,8 @@ public final class Gateway {
         return route;
     }
 
-    private static ProviderCall providerCall(GatewayRequest request, Route route) {
-        byte[] body = request.body().withModel(route.model());
+    private static ProviderCall providerCall(GatewayRequest request, Route route, boolean askUsage) {
+        byte[] body = request.body().forUpstream(route.model(), askUsage);
         return new ProviderCall(request.operation(), route.model(), body, route.provider().pickKey(route.model()));
     }
 
@@ -114,6 +148,10 @@ public final class Gateway {
         private final Map<String, ProviderFactory> factories = new LinkedHashMap<>();
         private Scheduler timer = Schedulers.parallel();
         private ClassLoader classLoader = Gateway.class.getClassLoader();
+        private Store store = Store.none();
+        private Pricing pricing = Pricing.FREE;
+        private Clock clock = Clock.systemUTC();
+        private boolean requireVirtualKey;
 
         private Builder() {
         }
@@ -143,6 +181,30 @@ public final class Gateway {
             return this;
         }
 
+        /** Where virtual keys and their usage are kept (default: none, which serves anonymous callers only). */
+        public Builder store(Store store) {
+            this.store = store;
+            return this;
+        }
+
+        /** Prices by {@code provider/model}, to charge usage to budgets (default: everything is free). */
+        public Builder pricing(Pricing pricing) {
+            this.pricing = pricing;
+            return this;
+        }
+
+        /** The clock for budgets, rates and expiry (default: the system clock in UTC). */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /** Whether a caller without a virtual key is refused with 401 (default: served). */
+        public Builder requireVirtualKey(boolean requireVirtualKey) {
+            this.requireVirtualKey = requireVirtualKey;
+            return this;
+        }
+
         /** Where to look for {@link ProviderFactory} services (default: this library's class loader). */
         public Builder classLoader(ClassLoader classLoader) {
             this.classLoader = classLoader;
@@ -165,7 +227,9 @@ public final class Gateway {
                 }
                 providers.add(new Provider(config, adapter));
             }
-            return new Gateway(new Router(providers));
+            Governor governor = new Governor(store.virtualKeys(), store.usage(), pricing, clock, requireVirtualKey);
+            VirtualKeyService keys = new VirtualKeyService(store.virtualKeys(), store.usage(), clock, governor::keysChanged);
+            return new Gateway(new Router(providers), governor, keys, store);
         }
     }
 }

@@ -40,7 +40,7 @@ class BadInputTest {
             "{\"messages\":[]}                           | 400 | must provide a model",
             "{\"model\":5}                               | 400 | 'model' must be a string",
             "{\"model\":\"demo/echo\",\"stream\":\"yes\"} | 400 | 'stream' must be a boolean",
-            "{\"model\":\"demo/echo\"} trailing          | 400 | content after the JSON object",
+            "{\"model\":\"demo/echo\"} {}                | 400 | content after the JSON object",
             "{\"model\":\"nowhere/gpt\"}                 | 400 | Unknown provider 'nowhere'",
             "{\"model\":\"mystery\"}                     | 400 | no configured provider lists it",
             "{\"model\":\"demo/\"}                       | 400 | no model after the '/'",

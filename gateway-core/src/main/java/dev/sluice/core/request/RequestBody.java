@@ -6,29 +6,48 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.sluice.core.error.InvalidRequestException;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 
 /**
  * An OpenAI-format JSON request body, validated once and kept as bytes so that the fast path can forward
- * it with only the {@code model} value spliced, leaving every other byte (and every field the gateway
- * does not know) exactly as the caller sent it.
+ * it with only the {@code model} value spliced (and, for streams, usage asked for), leaving every other
+ * byte, and every field the gateway does not know, exactly as the caller sent it.
  */
 public final class RequestBody {
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
+    private static final int ABSENT = -1;
 
     private final byte[] bytes;
     private final String model;
     private final boolean stream;
+    private final boolean usageRequested;
+    /** Byte ranges found while validating, so that rewriting needs no second parse. */
     private final int modelStart;
     private final int modelEnd;
+    private final int streamOptionsOpen;
+    private final int streamOptionsClose;
+    private final int includeUsageStart;
+    private final int includeUsageEnd;
+    private final int bodyClose;
 
-    private RequestBody(byte[] bytes, String model, boolean stream, int modelStart, int modelEnd) {
+    private RequestBody(Scan scan, byte[] bytes) {
         this.bytes = bytes;
-        this.model = model;
-        this.stream = stream;
-        this.modelStart = modelStart;
-        this.modelEnd = modelEnd;
+        this.model = scan.model;
+        this.stream = scan.stream;
+        this.usageRequested = scan.includeUsage;
+        this.modelStart = scan.modelStart;
+        this.modelEnd = scan.modelEnd;
+        this.streamOptionsOpen = scan.streamOptionsOpen;
+        this.streamOptionsClose = scan.streamOptionsClose;
+        this.includeUsageStart = scan.includeUsageStart;
+        this.includeUsageEnd = scan.includeUsageEnd;
+        this.bodyClose = scan.bodyClose;
     }
 
     /**
@@ -42,38 +61,25 @@ public final class RequestBody {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new InvalidRequestException("Request body must be a JSON object.", null);
             }
-            String model = null;
-            boolean stream = false;
-            int modelStart = -1;
-            int modelEnd = -1;
+            Scan scan = new Scan();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
                 switch (field) {
-                    case "model" -> {
-                        if (value != JsonToken.VALUE_STRING) {
-                            throw new InvalidRequestException("'model' must be a string.", "model");
-                        }
-                        modelStart = (int) parser.currentTokenLocation().getByteOffset();
-                        model = parser.getText();
-                        modelEnd = (int) parser.currentLocation().getByteOffset();
-                    }
-                    case "stream" -> {
-                        if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE && value != JsonToken.VALUE_NULL) {
-                            throw new InvalidRequestException("'stream' must be a boolean.", "stream");
-                        }
-                        stream = value == JsonToken.VALUE_TRUE;
-                    }
+                    case "model" -> scan.model(parser, value);
+                    case "stream" -> scan.stream(value);
+                    case "stream_options" -> scan.streamOptions(parser, value);
                     default -> parser.skipChildren();
                 }
             }
+            scan.bodyClose = (int) parser.currentTokenLocation().getByteOffset();
             if (parser.nextToken() != null) {
                 throw new InvalidRequestException("Request body has content after the JSON object.", null);
             }
-            if (model == null || model.isBlank()) {
+            if (scan.model == null || scan.model.isBlank()) {
                 throw new InvalidRequestException("You must provide a model parameter.", "model");
             }
-            return new RequestBody(bytes, model, stream, modelStart, modelEnd);
+            return new RequestBody(scan, bytes);
         } catch (IOException e) {
             throw new InvalidRequestException("Request body is not valid JSON: " + firstLine(e.getMessage()), null);
         }
@@ -87,6 +93,11 @@ public final class RequestBody {
         return stream;
     }
 
+    /** Whether the caller asked for the usage chunk of a stream ({@code stream_options.include_usage}). */
+    public boolean usageRequested() {
+        return usageRequested;
+    }
+
     /** The body exactly as received. The array is shared: do not modify it. */
     public byte[] bytes() {
         return bytes;
@@ -94,19 +105,43 @@ public final class RequestBody {
 
     /** The body with only the {@code model} value replaced; every other byte is the caller's. */
     public byte[] withModel(String newModel) {
-        if (newModel.equals(model)) {
+        return forUpstream(newModel, false);
+    }
+
+    /**
+     * The body for the provider: {@code model} replaced and, when {@code askUsage} is set and the caller did
+     * not ask already, {@code stream_options.include_usage} set to true so the stream ends with its usage.
+     */
+    public byte[] forUpstream(String newModel, boolean askUsage) {
+        boolean addUsage = askUsage && !usageRequested;
+        if (newModel.equals(model) && !addUsage) {
             return bytes;
         }
-        byte[] quoted = JsonStringEncoder.getInstance().quoteAsUTF8(newModel);
-        byte[] out = new byte[bytes.length - (modelEnd - modelStart) + quoted.length + 2];
-        System.arraycopy(bytes, 0, out, 0, modelStart);
-        int at = modelStart;
-        out[at++] = '"';
-        System.arraycopy(quoted, 0, out, at, quoted.length);
-        at += quoted.length;
-        out[at++] = '"';
-        System.arraycopy(bytes, modelEnd, out, at, bytes.length - modelEnd);
-        return out;
+        Splicer out = new Splicer(bytes);
+        out.replace(modelStart, modelEnd, quote(newModel));
+        if (addUsage) {
+            if (includeUsageStart != ABSENT) {
+                out.replace(includeUsageStart, includeUsageEnd, "true");
+            } else if (streamOptionsOpen != ABSENT) {
+                boolean empty = streamOptionsClose == nextNonSpace(streamOptionsOpen + 1);
+                out.replace(streamOptionsOpen + 1, streamOptionsOpen + 1, "\"include_usage\":true" + (empty ? "" : ","));
+            } else {
+                out.replace(bodyClose, bodyClose, ",\"stream_options\":{\"include_usage\":true}");
+            }
+        }
+        return out.finish();
+    }
+
+    private int nextNonSpace(int from) {
+        int at = from;
+        while (at < bytes.length && Character.isWhitespace(bytes[at])) {
+            at++;
+        }
+        return at;
+    }
+
+    private static String quote(String text) {
+        return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + "\"";
     }
 
     private static String firstLine(String message) {
@@ -115,5 +150,85 @@ public final class RequestBody {
         }
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    /** What the single validating pass found. */
+    private static final class Scan {
+        String model;
+        boolean stream;
+        boolean includeUsage;
+        int modelStart = ABSENT;
+        int modelEnd = ABSENT;
+        int streamOptionsOpen = ABSENT;
+        int streamOptionsClose = ABSENT;
+        int includeUsageStart = ABSENT;
+        int includeUsageEnd = ABSENT;
+        int bodyClose = ABSENT;
+
+        void model(JsonParser parser, JsonToken value) throws IOException {
+            if (value != JsonToken.VALUE_STRING) {
+                throw new InvalidRequestException("'model' must be a string.", "model");
+            }
+            modelStart = (int) parser.currentTokenLocation().getByteOffset();
+            model = parser.getText();
+            modelEnd = (int) parser.currentLocation().getByteOffset();
+        }
+
+        void stream(JsonToken value) {
+            if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE && value != JsonToken.VALUE_NULL) {
+                throw new InvalidRequestException("'stream' must be a boolean.", "stream");
+            }
+            stream = value == JsonToken.VALUE_TRUE;
+        }
+
+        void streamOptions(JsonParser parser, JsonToken value) throws IOException {
+            if (value != JsonToken.START_OBJECT) {
+                parser.skipChildren();
+                return;
+            }
+            streamOptionsOpen = (int) parser.currentTokenLocation().getByteOffset();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken option = parser.nextToken();
+                if (field.equals("include_usage") && (option == JsonToken.VALUE_TRUE || option == JsonToken.VALUE_FALSE)) {
+                    includeUsage = option == JsonToken.VALUE_TRUE;
+                    includeUsageStart = (int) parser.currentTokenLocation().getByteOffset();
+                    includeUsageEnd = includeUsageStart + (includeUsage ? 4 : 5);
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            streamOptionsClose = (int) parser.currentTokenLocation().getByteOffset();
+        }
+    }
+
+    /** Copies the body with some byte ranges replaced; the ranges never overlap. */
+    private static final class Splicer {
+        private record Splice(int start, int end, String text) {
+        }
+
+        private final byte[] source;
+        private final List<Splice> splices = new ArrayList<>(3);
+
+        Splicer(byte[] source) {
+            this.source = source;
+        }
+
+        void replace(int start, int end, String replacement) {
+            splices.add(new Splice(start, end, replacement));
+        }
+
+        byte[] finish() {
+            splices.sort(Comparator.comparingInt(Splice::start));
+            ByteArrayOutputStream out = new ByteArrayOutputStream(source.length + 48);
+            int copied = 0;
+            for (Splice splice : splices) {
+                out.write(source, copied, splice.start - copied);
+                out.writeBytes(splice.text.getBytes(StandardCharsets.UTF_8));
+                copied = splice.end;
+            }
+            out.write(source, copied, source.length - copied);
+            return out.toByteArray();
+        }
     }
 }

@@ -16,4 +16,9 @@ public interface Store {
 
     /** Closes the connection pool. */
     Mono<Void> close();
+
+    /** A store that keeps nothing: an engine with it serves anonymous callers only. */
+    static Store none() {
+        return NoStore.INSTANCE;
+    }
 }

@@ -46,6 +46,41 @@ class RequestBodyTest {
     }
 
     @Test
+    void asksForStreamUsageWhenTheCallerDidNot() {
+        String original = "{\"stream\":true,\"model\":\"p/m\",\"messages\":[]}";
+
+        RequestBody body = parse(original);
+        String upstream = new String(body.forUpstream("m", true), StandardCharsets.UTF_8);
+
+        assertThat(body.usageRequested()).isFalse();
+        assertThat(upstream).isEqualTo("{\"stream\":true,\"model\":\"m\",\"messages\":[],\"stream_options\":{\"include_usage\":true}}");
+    }
+
+    @Test
+    void turnsAnExplicitFalseIncludeUsageIntoTrue() {
+        RequestBody body = parse("{\"stream_options\":{\"include_usage\":false,\"x\":1},\"model\":\"p/m\"}");
+
+        assertThat(new String(body.forUpstream("m", true), StandardCharsets.UTF_8))
+                .isEqualTo("{\"stream_options\":{\"include_usage\":true,\"x\":1},\"model\":\"m\"}");
+    }
+
+    @Test
+    void addsIncludeUsageToExistingStreamOptions() {
+        assertThat(new String(parse("{\"model\":\"p/m\",\"stream_options\":{ }}").forUpstream("m", true), StandardCharsets.UTF_8))
+                .isEqualTo("{\"model\":\"m\",\"stream_options\":{\"include_usage\":true }}");
+        assertThat(new String(parse("{\"model\":\"p/m\",\"stream_options\":{\"a\":1}}").forUpstream("m", true), StandardCharsets.UTF_8))
+                .isEqualTo("{\"model\":\"m\",\"stream_options\":{\"include_usage\":true,\"a\":1}}");
+    }
+
+    @Test
+    void leavesACallerWhoAskedForUsageAlone() {
+        RequestBody body = parse("{\"model\":\"m\",\"stream_options\":{\"include_usage\":true}}");
+
+        assertThat(body.usageRequested()).isTrue();
+        assertThat(body.forUpstream("m", true)).isSameAs(body.bytes());
+    }
+
+    @Test
     void refusesMalformedJson() {
         assertThatThrownBy(() -> parse("{\"model\":"))
                 .isInstanceOf(InvalidRequestException.class)

@@ -5,6 +5,7 @@ import dev.sluice.core.provider.ProviderAdapter;
 import dev.sluice.core.provider.ProviderCall;
 import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderKey;
+import dev.sluice.core.request.Caller;
 import dev.sluice.core.request.GatewayRequest;
 import dev.sluice.core.request.Operation;
 import dev.sluice.core.request.RequestBody;
@@ -120,6 +121,6 @@ class RouterTest {
 
     private static GatewayRequest request(String model, String defaultProvider) {
         byte[] body = ("{\"model\":\"" + model + "\"}").getBytes(StandardCharsets.UTF_8);
-        return new GatewayRequest(Operation.CHAT_COMPLETIONS, RequestBody.parse(body), defaultProvider);
+        return new GatewayRequest(Operation.CHAT_COMPLETIONS, RequestBody.parse(body), defaultProvider, Caller.anonymous());
     }
 }

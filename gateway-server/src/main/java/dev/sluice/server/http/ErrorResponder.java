@@ -39,8 +39,8 @@ public final class ErrorResponder {
         byte[] body = failure instanceof UpstreamStatusException upstream && isErrorEnvelope(upstream.body())
                 ? upstream.body()
                 : envelope(failure);
-        if (failure instanceof UpstreamStatusException upstream && upstream.retryAfter() != null) {
-            response.header(HttpHeaderNames.RETRY_AFTER, Long.toString(Math.max(1, upstream.retryAfter().toSeconds())));
+        if (failure.retryAfter() != null) {
+            response.header(HttpHeaderNames.RETRY_AFTER, Long.toString(Math.max(1, (failure.retryAfter().toMillis() + 999) / 1000)));
         }
         return response.status(HttpResponseStatus.valueOf(failure.status()))
                 .header(HttpHeaderNames.CONTENT_TYPE, "application/json")

@@ -9,6 +9,7 @@ import dev.sluice.core.request.Operation;
 import dev.sluice.core.request.RequestBody;
 import dev.sluice.core.sse.SseEvent;
 import dev.sluice.server.http.BodyReader;
+import dev.sluice.server.http.CallerHeaders;
 import dev.sluice.server.http.ErrorResponder;
 import dev.sluice.server.http.Handler;
 import dev.sluice.server.http.HttpRoutes;
@@ -60,7 +61,8 @@ public final class OpenAiRoutes {
 
     private Mono<Void> infer(HttpServerRequest request, HttpServerResponse response, Operation operation, String defaultProvider) {
         return bodies.read(request).flatMap(bytes -> {
-            GatewayRequest call = new GatewayRequest(operation, RequestBody.parse(bytes), defaultProvider);
+            GatewayRequest call = new GatewayRequest(operation, RequestBody.parse(bytes), defaultProvider,
+                    CallerHeaders.from(request.requestHeaders()));
             if (call.stream()) {
                 return sse.send(response, gateway.stream(call), error -> SseEvent.named("error", utf8(errors.envelope(error))));
             }

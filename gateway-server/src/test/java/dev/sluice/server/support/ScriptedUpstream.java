@@ -1,10 +1,12 @@
 package dev.sluice.server.support;
 
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import reactor.core.publisher.Sinks;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
@@ -23,10 +25,10 @@ public final class ScriptedUpstream implements AutoCloseable {
         server = HttpServer.create().host("127.0.0.1").port(0)
                 .route(routes -> routes.post("/v1/chat/completions", (request, response) -> request.receive().then(
                         response.header(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
-                                .sendString(events.asFlux()
+                                .send(events.asFlux()
                                         .doOnSubscribe(subscription -> requested.countDown())
                                         .doOnCancel(cancelled::countDown)
-                                        .map(data -> "data: " + data + "\n\n"), chunk -> true)
+                                        .map(data -> Unpooled.copiedBuffer("data: " + data + "\n\n", StandardCharsets.UTF_8)), chunk -> true)
                                 .then())))
                 .bindNow(Duration.ofSeconds(10));
     }

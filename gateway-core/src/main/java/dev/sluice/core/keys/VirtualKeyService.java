@@ -1,0 +1,139 @@
+package dev.sluice.core.keys;
+
+import dev.sluice.core.usage.Usage;
+import dev.sluice.core.usage.UsageRepository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.function.UnaryOperator;
+
+/** Managing virtual keys: create (generating values), list, change, delete, and read a key's usage. */
+public final class VirtualKeyService {
+
+    private final VirtualKeyRepository keys;
+    private final UsageRepository usage;
+    private final Clock clock;
+    private final Runnable onChange;
+    private final SecureRandom random;
+
+    /**
+     * @param onChange told after every change, so that caches of keys can be dropped
+     */
+    public VirtualKeyService(VirtualKeyRepository keys, UsageRepository usage, Clock clock, Runnable onChange) {
+        this.keys = keys;
+        this.usage = usage;
+        this.clock = clock;
+        this.onChange = onChange;
+        this.random = seededRandom();
+    }
+
+    /**
+     * A key just created, with its value: the only time the value is shown.
+     *
+     * @param key   the stored key
+     * @param value its secret value
+     */
+    public record CreatedKey(VirtualKey key, String value) {
+    }
+
+    /**
+     * Usage of a key in its current period.
+     *
+     * @param key         the key
+     * @param periodStart start of the budget period (the epoch for keys whose spend never resets)
+     * @param periodEnd   when the period ends, or {@code null} for never
+     * @param usage       requests, tokens and spend so far
+     */
+    public record KeyUsage(VirtualKey key, Instant periodStart, Instant periodEnd, Usage usage) {
+    }
+
+    /** Stores a new key, generating {@code sk-bf-<random>} when the spec has no value. */
+    public Mono<CreatedKey> create(VirtualKeySpec spec) {
+        return Mono.defer(() -> {
+            String value = spec.value() != null ? spec.value() : VirtualKeyValues.PREFIX + randomHex(24);
+            return keys.insert(toKey(newId(), spec, value, clock.instant()))
+                    .map(stored -> new CreatedKey(stored, value))
+                    .doOnNext(created -> onChange.run());
+        });
+    }
+
+    /** Stores a key declared in configuration, updating the one of the same name (its id and spend stay). */
+    public Mono<VirtualKey> declare(VirtualKeySpec spec) {
+        if (spec.value() == null) {
+            return Mono.error(new IllegalArgumentException("virtual_keys." + spec.name() + ".value: missing (expected: sk-bf-...)"));
+        }
+        return Mono.defer(() -> keys.upsertByName(toKey(newId(), spec, spec.value(), clock.instant())))
+                .doOnNext(stored -> onChange.run());
+    }
+
+    public Flux<VirtualKey> list() {
+        return keys.findAll();
+    }
+
+    public Mono<VirtualKey> get(String name) {
+        return keys.findByName(name);
+    }
+
+    /** Applies a change to the named key; empty when there is no such key. */
+    public Mono<VirtualKey> update(String name, UnaryOperator<VirtualKey> change) {
+        return keys.findByName(name)
+                .flatMap(existing -> keys.update(change.apply(existing)))
+                .doOnNext(updated -> onChange.run());
+    }
+
+    /** Deletes the named key and its usage; emits whether it existed. */
+    public Mono<Boolean> delete(String name) {
+        return keys.deleteByName(name).doOnNext(deleted -> onChange.run());
+    }
+
+    /** The named key's usage in its current budget period; empty when there is no such key. */
+    public Mono<KeyUsage> usage(String name) {
+        return keys.findByName(name).flatMap(key -> {
+            Instant now = clock.instant();
+            Budget budget = key.budget();
+            Instant start = budget == null ? Instant.EPOCH : budget.periodStart(now);
+            Instant end = budget == null || budget.reset() == null ? null : budget.reset().next(now);
+            return usage.find(key.id(), start).map(counters -> new KeyUsage(key, start, end, counters));
+        });
+    }
+
+    /** A key with a new secret value (the old one stops working). */
+    public static VirtualKey withValue(VirtualKey key, String value) {
+        return new VirtualKey(key.id(), key.name(), VirtualKeyValues.hash(value), VirtualKeyValues.hint(value), key.allowedModels(),
+                key.rateLimit(), key.budget(), key.active(), key.expiresAt(), key.createdAt());
+    }
+
+    private static VirtualKey toKey(String id, VirtualKeySpec spec, String value, Instant now) {
+        return new VirtualKey(id, spec.name(), VirtualKeyValues.hash(value), VirtualKeyValues.hint(value), spec.allowedModels(),
+                spec.rateLimit(), spec.budget(), spec.active(), spec.expiresAt(), now);
+    }
+
+    private String newId() {
+        return "vk_" + randomHex(12);
+    }
+
+    private String randomHex(int bytes) {
+        byte[] buffer = new byte[bytes];
+        random.nextBytes(buffer);
+        return HexFormat.of().formatHex(buffer);
+    }
+
+    /**
+     * A DRBG seeded now, at construction, so that later draws never read the OS entropy source from an event
+     * loop thread (the default NativePRNG reads a device file on every draw).
+     */
+    private static SecureRandom seededRandom() {
+        try {
+            SecureRandom drbg = SecureRandom.getInstance("DRBG");
+            drbg.nextBytes(new byte[16]);
+            return drbg;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK since 9 has DRBG", e);
+        }
+    }
+}
