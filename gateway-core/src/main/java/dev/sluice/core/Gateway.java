@@ -10,6 +10,7 @@ import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderContext;
 import dev.sluice.core.provider.ProviderFactories;
 import dev.sluice.core.provider.ProviderFactory;
+import dev.sluice.core.request.Caller;
 import dev.sluice.core.request.GatewayRequest;
 import dev.sluice.core.request.GatewayResponse;
 import dev.sluice.core.request.Operation;
@@ -104,6 +105,12 @@ public final class Gateway {
             }
         }
         return models;
+    }
+
+    /** The catalogue models this caller's virtual key may use (all of them for an anonymous caller). */
+    public Mono<List<ModelEntry>> models(Caller caller) {
+        return governor.identify(caller).map(admission -> admission.anonymous() ? models()
+                : models().stream().filter(model -> admission.key().allows(model.id())).toList());
     }
 
     /** Names of the configured providers, in declaration order. */

@@ -13,14 +13,13 @@ import dev.sluice.server.http.CallerHeaders;
 import dev.sluice.server.http.ErrorResponder;
 import dev.sluice.server.http.Handler;
 import dev.sluice.server.http.HttpRoutes;
+import dev.sluice.server.http.Json;
 import dev.sluice.server.http.SseResponder;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -71,16 +70,14 @@ public final class OpenAiRoutes {
     }
 
     private Mono<Void> models(HttpServerRequest request, HttpServerResponse response) {
-        ObjectNode list = json.createObjectNode().put("object", "list");
-        ArrayNode data = list.putArray("data");
-        for (Gateway.ModelEntry model : gateway.models()) {
-            data.addObject().put("id", model.id()).put("object", "model").put("created", 0).put("owned_by", model.provider());
-        }
-        try {
-            return sendJson(response, json.writeValueAsBytes(list));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return gateway.models(CallerHeaders.from(request.requestHeaders())).flatMap(models -> {
+            ObjectNode list = json.createObjectNode().put("object", "list");
+            ArrayNode data = list.putArray("data");
+            for (Gateway.ModelEntry model : models) {
+                data.addObject().put("id", model.id()).put("object", "model").put("created", 0).put("owned_by", model.provider());
+            }
+            return sendJson(response, Json.bytes(json, list));
+        });
     }
 
     static Mono<Void> sendJson(HttpServerResponse response, byte[] body) {
