@@ -1,0 +1,71 @@
+package dev.sluice.core.store.r2dbc;
+
+import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
+import io.r2dbc.spi.Result;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.util.function.Function;
+
+/**
+ * A pool and its dialect: every repository call borrows a connection here, gives it back, and runs
+ * where the dialect says it may.
+ */
+final class Database {
+
+    /** SQLSTATE of a unique or primary key violation, the same on H2 and PostgreSQL. */
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private final ConnectionPool pool;
+    private final Dialect dialect;
+    private final Mono<Void> beforeClose;
+
+    Database(ConnectionPool pool, Dialect dialect, boolean shutdownOnClose) {
+        this.pool = pool;
+        this.dialect = dialect;
+        // An in-memory H2 database is kept alive between connections (DB_CLOSE_DELAY=-1), so it is dropped explicitly.
+        this.beforeClose = shutdownOnClose
+                ? withConnection(connection -> Flux.from(connection.createStatement("SHUTDOWN").execute())
+                        .flatMap(Result::getRowsUpdated)).then().onErrorComplete()
+                : Mono.empty();
+    }
+
+    Dialect dialect() {
+        return dialect;
+    }
+
+    /** Runs {@code work} on one pooled connection, released however the work ends. */
+    <T> Flux<T> withConnection(Function<Connection, Publisher<T>> work) {
+        return dialect.schedule(Flux.usingWhen(pool.create(), work, Connection::close));
+    }
+
+    /** Like {@link #withConnection} for work of at most one result. */
+    <T> Mono<T> withConnectionMono(Function<Connection, Mono<T>> work) {
+        return dialect.schedule(Mono.usingWhen(pool.create(), work, Connection::close));
+    }
+
+    /**
+     * Runs {@code work} in one transaction: committed when it completes, rolled back on error or cancel. A Mono,
+     * because taking the first element of a Flux cancels it, which would roll the work back.
+     */
+    <T> Mono<T> inTransaction(Function<Connection, Mono<T>> work) {
+        return withConnectionMono(connection -> Mono.usingWhen(
+                Mono.from(connection.beginTransaction()).thenReturn(connection),
+                work,
+                Connection::commitTransaction,
+                (c, error) -> c.rollbackTransaction(),
+                Connection::rollbackTransaction));
+    }
+
+    static boolean isUniqueViolation(Throwable error) {
+        return error instanceof R2dbcDataIntegrityViolationException violation
+                && UNIQUE_VIOLATION.equals(violation.getSqlState());
+    }
+
+    Mono<Void> close() {
+        return beforeClose.then(dialect.schedule(pool.disposeLater()));
+    }
+}

@@ -1,0 +1,142 @@
+package dev.sluice.core.store.r2dbc;
+
+import dev.sluice.core.keys.VirtualKeyRepository;
+import dev.sluice.core.store.Store;
+import dev.sluice.core.usage.UsageRepository;
+import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.pool.ConnectionPoolConfiguration;
+import io.r2dbc.spi.ConnectionFactories;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.ConnectionFactoryOptions;
+import io.r2dbc.spi.Option;
+import io.r2dbc.spi.ValidationDepth;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The {@link Store} over R2DBC, on embedded H2 or on PostgreSQL, behind a bounded connection pool.
+ *
+ * <p>Accepted URLs:
+ * <ul>
+ *   <li>{@code r2dbc:h2:file:///./data/sluice} ({@link #DEFAULT_URL}): an embedded database in the file
+ *       {@code ./data/sluice.mv.db} relative to the working directory, created on first open;
+ *       {@code r2dbc:h2:file:////var/lib/sluice/db} names an absolute path.</li>
+ *   <li>{@code r2dbc:h2:mem:///name}: an in-memory database that lives until the store is closed (tests).</li>
+ *   <li>{@code r2dbc:postgresql://USER[:PASSWORD]@HOST:PORT/DATABASE}: PostgreSQL, which several
+ *       gateway instances may share.</li>
+ * </ul>
+ */
+public final class R2dbcStore implements Store {
+
+    /** The embedded default: a file under {@code ./data}. */
+    public static final String DEFAULT_URL = "r2dbc:h2:file:///./data/sluice";
+
+    private static final Duration MAX_IDLE = Duration.ofMinutes(10);
+    private static final Duration MAX_ACQUIRE = Duration.ofSeconds(30);
+    private static final Duration PING_TIMEOUT = Duration.ofSeconds(5);
+
+    private final Database database;
+    private final R2dbcVirtualKeyRepository virtualKeys;
+    private final R2dbcUsageRepository usage;
+
+    private R2dbcStore(Database database, Clock clock) {
+        this.database = database;
+        this.virtualKeys = new R2dbcVirtualKeyRepository(database, clock);
+        this.usage = new R2dbcUsageRepository(database);
+    }
+
+    /** Opens the database at {@code url} (see the accepted forms above), migrates it, and emits the store. */
+    public static Mono<Store> open(String url, int maxPoolSize) {
+        Objects.requireNonNull(url, "url");
+        return Mono.fromCallable(() -> options(url))
+                // Finding the driver scans the classpath: keep it off the caller's thread.
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(options -> open(ConnectionFactories.get(options), maxPoolSize, isH2InMemory(options)));
+    }
+
+    /** Opens a store over a factory the application already has, migrates the database, and emits the store. */
+    public static Mono<Store> open(ConnectionFactory factory, int maxPoolSize) {
+        Objects.requireNonNull(factory, "factory");
+        return open(factory, maxPoolSize, false);
+    }
+
+    private static Mono<Store> open(ConnectionFactory factory, int maxPoolSize, boolean shutdownOnClose) {
+        if (maxPoolSize <= 0) {
+            return Mono.error(new IllegalArgumentException("max_pool_size: " + maxPoolSize + " (expected: > 0)"));
+        }
+        Clock clock = Clock.systemUTC();
+        return Mono.fromCallable(() -> {
+                    Dialect dialect = Dialect.of(factory.getMetadata());
+                    return new Database(pool(factory, maxPoolSize, dialect), dialect, shutdownOnClose);
+                })
+                .flatMap(database -> Mono.fromCallable(() -> new Migrations(clock))
+                        .flatMap(migrations -> migrations.migrate(database))
+                        .<Store>thenReturn(new R2dbcStore(database, clock))
+                        .onErrorResume(error -> database.close().onErrorComplete().then(Mono.error(error))))
+                // Reading the migration scripts is file I/O: keep it off the caller's thread.
+                .subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /**
+     * Parses a store URL into driver options: the one place that adapts URLs to what the drivers expect.
+     * An in-memory H2 database would vanish whenever the pool holds no connection, so it is kept until closed.
+     */
+    static ConnectionFactoryOptions options(String url) {
+        ConnectionFactoryOptions options = ConnectionFactoryOptions.parse(url);
+        if (isH2InMemory(options) && !options.hasOption(Option.valueOf("DB_CLOSE_DELAY"))) {
+            return options.mutate().option(Option.valueOf("DB_CLOSE_DELAY"), "-1").build();
+        }
+        return options;
+    }
+
+    private static boolean isH2InMemory(ConnectionFactoryOptions options) {
+        return "h2".equals(options.getValue(ConnectionFactoryOptions.DRIVER))
+                && "mem".equals(options.getValue(ConnectionFactoryOptions.PROTOCOL));
+    }
+
+    private static ConnectionPool pool(ConnectionFactory factory, int maxPoolSize, Dialect dialect) {
+        ConnectionPoolConfiguration.Builder config = ConnectionPoolConfiguration.builder(factory)
+                .name("sluice-store")
+                .initialSize(0)
+                .maxSize(maxPoolSize)
+                .maxIdleTime(MAX_IDLE)
+                .maxAcquireTime(MAX_ACQUIRE)
+                .validationDepth(ValidationDepth.LOCAL);
+        if (dialect.blocking()) {
+            // Opening and closing an embedded connection touches the file: never on the pool's parallel threads.
+            config.allocatorSubscribeOn(Schedulers.boundedElastic())
+                    .customizer(pool -> pool.evictInBackground(MAX_IDLE, Schedulers.boundedElastic()));
+        }
+        return new ConnectionPool(config.build());
+    }
+
+    @Override
+    public VirtualKeyRepository virtualKeys() {
+        return virtualKeys;
+    }
+
+    @Override
+    public UsageRepository usage() {
+        return usage;
+    }
+
+    @Override
+    public Mono<Boolean> ping() {
+        return database.withConnectionMono(connection -> Flux.from(connection.createStatement("SELECT 1").execute())
+                        .concatMap(result -> result.map((row, meta) -> Boolean.TRUE))
+                        .last())
+                .timeout(PING_TIMEOUT)
+                .onErrorReturn(false)
+                .defaultIfEmpty(false);
+    }
+
+    @Override
+    public Mono<Void> close() {
+        return database.close();
+    }
+}

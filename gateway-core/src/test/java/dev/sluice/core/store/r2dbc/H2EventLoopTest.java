@@ -1,0 +1,68 @@
+package dev.sluice.core.store.r2dbc;
+
+import dev.sluice.core.keys.VirtualKey;
+import dev.sluice.core.store.Store;
+import dev.sluice.core.testing.TestDatabases;
+import dev.sluice.core.usage.Usage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+
+import java.nio.file.Path;
+
+import static dev.sluice.core.store.r2dbc.StoreFixture.TIMEOUT;
+import static dev.sluice.core.store.r2dbc.StoreFixture.sameAs;
+import static dev.sluice.core.store.r2dbc.UsageRepositoryContract.JUNE;
+
+/** Embedded H2 blocks on file I/O, so the store moves it off non-blocking threads; BlockHound would fail the test if not. */
+class H2EventLoopTest {
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void openingUsingAndClosingFromAParallelThreadDoesNotBlockIt() {
+        VirtualKey key = StoreFixture.key("parallel");
+
+        Mono<Usage> everything = Mono.usingWhen(
+                R2dbcStore.open(TestDatabases.h2File(directory), 4),
+                store -> store.virtualKeys().insert(key)
+                        .then(store.virtualKeys().findByValueHash(key.valueHash()))
+                        .then(store.virtualKeys().findAll().then())
+                        .then(store.usage().add(key.id(), JUNE, new Usage(1, 1, 1, 1)))
+                        .then(store.virtualKeys().upsertByName(key))
+                        .then(store.ping())
+                        .then(store.usage().find(key.id(), JUNE))
+                        .flatMap(usage -> store.virtualKeys().deleteByName(key.name()).thenReturn(usage)),
+                Store::close);
+
+        StepVerifier.create(everything.subscribeOn(Schedulers.parallel()))
+                .expectNext(new Usage(1, 1, 1, 1))
+                .expectComplete().verify(TIMEOUT);
+    }
+
+    @Test
+    void eachCallFromAParallelThreadDoesNotBlockIt() {
+        Store store = StoreFixture.open(TestDatabases.h2InMemory());
+        boolean closed = false;
+        try {
+            VirtualKey key = StoreFixture.key("parallel-each");
+            StepVerifier.create(Mono.defer(() -> store.virtualKeys().insert(key)).subscribeOn(Schedulers.parallel()))
+                    .assertNext(sameAs(key))
+                    .expectComplete().verify(TIMEOUT);
+            StepVerifier.create(Mono.defer(() -> store.usage().find(key.id(), JUNE)).subscribeOn(Schedulers.parallel()))
+                    .expectNext(Usage.ZERO)
+                    .expectComplete().verify(TIMEOUT);
+            StepVerifier.create(Mono.defer(store::close).subscribeOn(Schedulers.parallel()))
+                    .expectComplete()
+                    .verify(TIMEOUT);
+            closed = true;
+        } finally {
+            if (!closed) {
+                StoreFixture.close(store);
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.sluice.core.store.r2dbc;
+
+import dev.sluice.core.keys.VirtualKey;
+import dev.sluice.core.store.Store;
+import dev.sluice.core.testing.TestDatabases;
+import dev.sluice.core.usage.Usage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.test.StepVerifier;
+
+import java.nio.file.Path;
+
+import static dev.sluice.core.store.r2dbc.StoreFixture.TIMEOUT;
+import static dev.sluice.core.store.r2dbc.StoreFixture.sameAs;
+import static dev.sluice.core.store.r2dbc.UsageRepositoryContract.JUNE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The embedded file database: created on first open, migrated once, and still there after a restart. */
+class H2FileStoreTest {
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void createsTheDatabaseFileOnFirstOpen() {
+        StoreFixture.close(StoreFixture.open(TestDatabases.h2File(directory)));
+
+        assertThat(directory.resolve("sluice.mv.db")).isRegularFile();
+    }
+
+    @Test
+    void migratesOnceAndNotAgainOnReopen() {
+        String url = TestDatabases.h2File(directory);
+        StoreFixture.close(StoreFixture.open(url));
+        StoreFixture.close(StoreFixture.open(url));
+
+        assertThat(SchemaVersions.of(url)).containsExactly(1);
+    }
+
+    @Test
+    void keysAndUsageSurviveReopening() {
+        String url = TestDatabases.h2File(directory);
+        VirtualKey key = StoreFixture.key("kept");
+        Store first = StoreFixture.open(url);
+        first.virtualKeys().insert(key).then(first.usage().add(key.id(), JUNE, new Usage(1, 2, 3, 4))).block(TIMEOUT);
+        StoreFixture.close(first);
+
+        Store second = StoreFixture.open(url);
+        try {
+            StepVerifier.create(second.virtualKeys().findByName("kept")).assertNext(sameAs(key)).expectComplete().verify(TIMEOUT);
+            StepVerifier.create(second.usage().find(key.id(), JUNE)).expectNext(new Usage(1, 2, 3, 4)).expectComplete().verify(TIMEOUT);
+        } finally {
+            StoreFixture.close(second);
+        }
+    }
+}
