@@ -36,6 +36,16 @@ public final class ModelPattern {
         return text;
     }
 
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ModelPattern pattern && pattern.text.equals(text);
+    }
+
+    @Override
+    public int hashCode() {
+        return text.hashCode();
+    }
+
     private static Pattern compile(String glob) {
         StringBuilder regex = new StringBuilder();
         for (String part : glob.split("\\*", -1)) {
