@@ -102,10 +102,15 @@ public final class VirtualKeyService {
         });
     }
 
-    /** A key with a new secret value (the old one stops working). */
-    public static VirtualKey withValue(VirtualKey key, String value) {
-        return new VirtualKey(key.id(), key.name(), VirtualKeyValues.hash(value), VirtualKeyValues.hint(value), key.allowedModels(),
-                key.rateLimit(), key.budget(), key.active(), key.expiresAt(), key.createdAt());
+    /**
+     * The key with the spec's allowances; its identity, creation time and spend stay. A spec with a value
+     * rotates the secret (the old value stops working).
+     */
+    public static VirtualKey apply(VirtualKey key, VirtualKeySpec spec) {
+        String hash = spec.value() == null ? key.valueHash() : VirtualKeyValues.hash(spec.value());
+        String hint = spec.value() == null ? key.valueHint() : VirtualKeyValues.hint(spec.value());
+        return new VirtualKey(key.id(), key.name(), hash, hint, spec.allowedModels(), spec.rateLimit(), spec.budget(),
+                spec.active(), spec.expiresAt(), key.createdAt());
     }
 
     private static VirtualKey toKey(String id, VirtualKeySpec spec, String value, Instant now) {

@@ -10,16 +10,23 @@ import reactor.netty.http.server.HttpServerResponse;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
 
 /**
- * The route table: exact paths, each with one handler per method. An unknown path answers 404 and a
- * known path with another method 405 (with {@code Allow}), both in the error shape of the route family.
+ * The route table: paths (literal, or with {@code {name}} segments), each with one handler per method. An
+ * unknown path answers 404 and a known path with another method 405 (with {@code Allow}).
  */
 public final class HttpRoutes implements BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> {
 
-    private record Entry(HttpMethod method, String path, Handler handler) {
+    private record Entry(HttpMethod method, PathPattern path, Handler handler) {
+    }
+
+    /** A handler that needs no path parameters. */
+    @FunctionalInterface
+    public interface Simple {
+        Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response);
     }
 
     private final List<Entry> entries = new ArrayList<>();
@@ -29,16 +36,20 @@ public final class HttpRoutes implements BiFunction<HttpServerRequest, HttpServe
         this.errors = errors;
     }
 
-    public HttpRoutes get(String path, Handler handler) {
+    public HttpRoutes get(String path, Simple handler) {
         return add(HttpMethod.GET, path, handler);
     }
 
-    public HttpRoutes post(String path, Handler handler) {
+    public HttpRoutes post(String path, Simple handler) {
         return add(HttpMethod.POST, path, handler);
     }
 
+    public HttpRoutes add(HttpMethod method, String path, Simple handler) {
+        return add(method, path, (request, response, params) -> handler.handle(request, response));
+    }
+
     public HttpRoutes add(HttpMethod method, String path, Handler handler) {
-        entries.add(new Entry(method, path, handler));
+        entries.add(new Entry(method, new PathPattern(path), handler));
         return this;
     }
 
@@ -47,9 +58,10 @@ public final class HttpRoutes implements BiFunction<HttpServerRequest, HttpServe
         String path = request.fullPath();
         Set<String> allowed = new LinkedHashSet<>();
         for (Entry entry : entries) {
-            if (entry.path.equals(path)) {
+            Map<String, String> params = entry.path.match(path);
+            if (params != null) {
                 if (entry.method.equals(request.method())) {
-                    return Mono.defer(() -> Mono.from(entry.handler.handle(request, response)))
+                    return Mono.defer(() -> Mono.from(entry.handler.handle(request, response, params)))
                             .onErrorResume(error -> errors.send(response, error));
                 }
                 allowed.add(entry.method.name());

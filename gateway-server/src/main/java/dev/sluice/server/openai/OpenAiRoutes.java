@@ -11,7 +11,6 @@ import dev.sluice.core.sse.SseEvent;
 import dev.sluice.server.http.BodyReader;
 import dev.sluice.server.http.CallerHeaders;
 import dev.sluice.server.http.ErrorResponder;
-import dev.sluice.server.http.Handler;
 import dev.sluice.server.http.HttpRoutes;
 import dev.sluice.server.http.Json;
 import dev.sluice.server.http.SseResponder;
@@ -49,7 +48,7 @@ public final class OpenAiRoutes {
     public void register(HttpRoutes routes) {
         for (Operation operation : Operation.values()) {
             routes.post("/v1/" + operation.path(), (request, response) -> infer(request, response, operation, null));
-            Handler integration = (request, response) -> infer(request, response, operation, INTEGRATION_PROVIDER);
+            HttpRoutes.Simple integration = (request, response) -> infer(request, response, operation, INTEGRATION_PROVIDER);
             routes.post("/openai/v1/" + operation.path(), integration);
             routes.post("/openai/" + operation.path(), integration);
         }
