@@ -158,14 +158,17 @@ final class ConfigNode {
         return Optional.of(of(source, pathOf(key), map));
     }
 
-    /** A list of maps, each read as a node at {@code key[i]}; empty when the key is absent. */
+    /**
+     * A list of maps, each read as a node at {@code key[i]}; empty when the key is absent. An element that is
+     * not a map is named by its kind only: {@code keys: [sk-...]} is how a secret ends up there.
+     */
     List<ConfigNode> maps(String key) {
         List<?> list = list(key);
         List<ConfigNode> nodes = new ArrayList<>(list.size());
         for (int i = 0; i < list.size(); i++) {
             Object element = list.get(i);
             if (!(element instanceof Map<?, ?> map)) {
-                throw new ConfigException(source, elementPath(pathOf(key), i) + ": " + describe(element) + " (expected: a map)");
+                throw new ConfigException(source, elementPath(pathOf(key), i) + ": " + kind(element) + " (expected: a map)");
             }
             nodes.add(of(source, elementPath(pathOf(key), i), map));
         }
