@@ -32,7 +32,8 @@ public final class ConfigLoader {
     public static final String CONFIG_FLAG = "--config";
 
     /** Top-level sections; a new section is one entry here, one reader class and one record component. */
-    private static final List<String> SECTIONS = List.of(ProvidersSection.NAME, ServerSection.NAME);
+    private static final List<String> SECTIONS =
+            List.of(AuthSection.NAME, ProvidersSection.NAME, ServerSection.NAME, StoreSection.NAME);
 
     private final Map<String, String> env;
     private final ProvidersSection providers;
@@ -67,12 +68,15 @@ public final class ConfigLoader {
         ConfigNode root = ConfigNode.root(source, new EnvSubstitution(env, source).apply(parsed, ""));
         ServerSettings server = ServerSection.read(root);
         List<ProviderConfig> providerConfigs = providers.read(root);
-        return new SluiceConfig(server, providerConfigs);
+        StoreSettings store = StoreSection.read(root);
+        AuthSettings auth = AuthSection.read(root);
+        return new SluiceConfig(server, providerConfigs, store, auth);
     }
 
     /**
      * The configuration used when no file is given: the server on 127.0.0.1:8080, a {@code demo} mock
-     * provider, and every well-known provider whose API key variable is set.
+     * provider, and every well-known provider whose API key variable is set; the default store, the admin
+     * API off and virtual keys optional.
      */
     public SluiceConfig defaults() {
         List<ProviderConfig> providerConfigs = new ArrayList<>();
@@ -81,7 +85,7 @@ public final class ConfigLoader {
                 .models(List.of("echo", "embed"))
                 .build());
         providerConfigs.addAll(WellKnownProviders.enabledBy(env));
-        return new SluiceConfig(ServerSettings.defaults(), providerConfigs);
+        return new SluiceConfig(ServerSettings.defaults(), providerConfigs, StoreSettings.defaults(), AuthSettings.defaults());
     }
 
     /**

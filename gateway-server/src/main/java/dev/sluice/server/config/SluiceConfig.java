@@ -10,11 +10,15 @@ import java.util.Objects;
  *
  * @param server    where and how the HTTP server listens
  * @param providers the providers, in the order they were declared
+ * @param store     where virtual keys and usage are kept
+ * @param auth      the admin token and whether inference needs a virtual key
  */
-public record SluiceConfig(ServerSettings server, List<ProviderConfig> providers) {
+public record SluiceConfig(ServerSettings server, List<ProviderConfig> providers, StoreSettings store, AuthSettings auth) {
 
     public SluiceConfig {
         Objects.requireNonNull(server, "server");
         providers = List.copyOf(providers);
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(auth, "auth");
     }
 }

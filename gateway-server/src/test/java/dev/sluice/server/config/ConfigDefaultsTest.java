@@ -25,6 +25,8 @@ class ConfigDefaultsTest {
             assertThat(demo.options()).containsExactly(Map.entry("latency_ms", 0));
             assertThat(demo.keys()).isEmpty();
         });
+        assertThat(config.store()).isEqualTo(new StoreSettings("r2dbc:h2:file:///./data/sluice", 10));
+        assertThat(config.auth()).isEqualTo(new AuthSettings(null, false));
     }
 
     @Test
