@@ -1,5 +1,6 @@
 package dev.sluice.server.config;
 
+import dev.sluice.core.keys.VirtualKeySpec;
 import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderFactories;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -32,8 +33,8 @@ public final class ConfigLoader {
     public static final String CONFIG_FLAG = "--config";
 
     /** Top-level sections; a new section is one entry here, one reader class and one record component. */
-    private static final List<String> SECTIONS =
-            List.of(AuthSection.NAME, ProvidersSection.NAME, ServerSection.NAME, StoreSection.NAME);
+    private static final List<String> SECTIONS = List.of(AuthSection.NAME, ProvidersSection.NAME, ServerSection.NAME,
+            StoreSection.NAME, VirtualKeysSection.NAME);
 
     private final Map<String, String> env;
     private final ProvidersSection providers;
@@ -70,13 +71,14 @@ public final class ConfigLoader {
         List<ProviderConfig> providerConfigs = providers.read(root);
         StoreSettings store = StoreSection.read(root);
         AuthSettings auth = AuthSection.read(root);
-        return new SluiceConfig(server, providerConfigs, store, auth);
+        List<VirtualKeySpec> virtualKeys = VirtualKeysSection.read(root);
+        return new SluiceConfig(server, providerConfigs, store, auth, virtualKeys);
     }
 
     /**
      * The configuration used when no file is given: the server on 127.0.0.1:8080, a {@code demo} mock
      * provider, and every well-known provider whose API key variable is set; the default store, the admin
-     * API off and virtual keys optional.
+     * API off, virtual keys optional and none declared.
      */
     public SluiceConfig defaults() {
         List<ProviderConfig> providerConfigs = new ArrayList<>();
@@ -85,7 +87,8 @@ public final class ConfigLoader {
                 .models(List.of("echo", "embed"))
                 .build());
         providerConfigs.addAll(WellKnownProviders.enabledBy(env));
-        return new SluiceConfig(ServerSettings.defaults(), providerConfigs, StoreSettings.defaults(), AuthSettings.defaults());
+        return new SluiceConfig(ServerSettings.defaults(), providerConfigs, StoreSettings.defaults(),
+                AuthSettings.defaults(), List.of());
     }
 
     /**
