@@ -3,6 +3,7 @@ package dev.sluice.server.config;
 import dev.sluice.core.keys.VirtualKeySpec;
 import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderFactories;
+import dev.sluice.core.usage.Pricing;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -33,8 +34,8 @@ public final class ConfigLoader {
     public static final String CONFIG_FLAG = "--config";
 
     /** Top-level sections; a new section is one entry here, one reader class and one record component. */
-    private static final List<String> SECTIONS = List.of(AuthSection.NAME, ProvidersSection.NAME, ServerSection.NAME,
-            StoreSection.NAME, VirtualKeysSection.NAME);
+    private static final List<String> SECTIONS = List.of(AuthSection.NAME, PricingSection.NAME, ProvidersSection.NAME,
+            ServerSection.NAME, StoreSection.NAME, VirtualKeysSection.NAME);
 
     private final Map<String, String> env;
     private final ProvidersSection providers;
@@ -72,13 +73,14 @@ public final class ConfigLoader {
         StoreSettings store = StoreSection.read(root);
         AuthSettings auth = AuthSection.read(root);
         List<VirtualKeySpec> virtualKeys = VirtualKeysSection.read(root);
-        return new SluiceConfig(server, providerConfigs, store, auth, virtualKeys);
+        Pricing pricing = PricingSection.read(root);
+        return new SluiceConfig(server, providerConfigs, store, auth, virtualKeys, pricing);
     }
 
     /**
      * The configuration used when no file is given: the server on 127.0.0.1:8080, a {@code demo} mock
      * provider, and every well-known provider whose API key variable is set; the default store, the admin
-     * API off, virtual keys optional and none declared.
+     * API off, virtual keys optional and none declared, every model free.
      */
     public SluiceConfig defaults() {
         List<ProviderConfig> providerConfigs = new ArrayList<>();
@@ -88,7 +90,7 @@ public final class ConfigLoader {
                 .build());
         providerConfigs.addAll(WellKnownProviders.enabledBy(env));
         return new SluiceConfig(ServerSettings.defaults(), providerConfigs, StoreSettings.defaults(),
-                AuthSettings.defaults(), List.of());
+                AuthSettings.defaults(), List.of(), Pricing.FREE);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.sluice.server.config;
 
 import dev.sluice.core.keys.VirtualKeySpec;
 import dev.sluice.core.provider.ProviderConfig;
+import dev.sluice.core.usage.Pricing;
 
 import java.util.List;
 import java.util.Objects;
@@ -14,13 +15,15 @@ import java.util.Objects;
  * @param store       where virtual keys and usage are kept
  * @param auth        the admin token and whether inference needs a virtual key
  * @param virtualKeys the virtual keys declared in the file, in order; names and values are unique
+ * @param pricing     USD per million tokens by {@code provider/model} glob, first match wins
  */
 public record SluiceConfig(
         ServerSettings server,
         List<ProviderConfig> providers,
         StoreSettings store,
         AuthSettings auth,
-        List<VirtualKeySpec> virtualKeys) {
+        List<VirtualKeySpec> virtualKeys,
+        Pricing pricing) {
 
     public SluiceConfig {
         Objects.requireNonNull(server, "server");
@@ -28,12 +31,14 @@ public record SluiceConfig(
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(auth, "auth");
         virtualKeys = List.copyOf(virtualKeys);
+        Objects.requireNonNull(pricing, "pricing");
     }
 
     /** Shows virtual keys by name only: {@link VirtualKeySpec}'s own text would include the secret value. */
     @Override
     public String toString() {
         return "SluiceConfig[server=" + server + ", providers=" + providers + ", store=" + store + ", auth=" + auth
-                + ", virtualKeys=" + virtualKeys.stream().map(VirtualKeySpec::name).toList() + "]";
+                + ", virtualKeys=" + virtualKeys.stream().map(VirtualKeySpec::name).toList()
+                + ", pricing=" + pricing + "]";
     }
 }
