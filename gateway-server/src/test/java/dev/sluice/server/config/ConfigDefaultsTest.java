@@ -2,6 +2,7 @@ package dev.sluice.server.config;
 
 import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderKey;
+import dev.sluice.core.usage.Pricing;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -27,6 +28,8 @@ class ConfigDefaultsTest {
         });
         assertThat(config.store()).isEqualTo(new StoreSettings("r2dbc:h2:file:///./data/sluice", 10));
         assertThat(config.auth()).isEqualTo(new AuthSettings(null, false));
+        assertThat(config.virtualKeys()).isEmpty();
+        assertThat(config.pricing()).isSameAs(Pricing.FREE);
     }
 
     @Test
