@@ -1,7 +1,9 @@
 package dev.sluice.server.config;
 
+import dev.sluice.core.keys.VirtualKeySpec;
 import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderFactories;
+import dev.sluice.core.usage.Pricing;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -32,7 +34,8 @@ public final class ConfigLoader {
     public static final String CONFIG_FLAG = "--config";
 
     /** Top-level sections; a new section is one entry here, one reader class and one record component. */
-    private static final List<String> SECTIONS = List.of(ProvidersSection.NAME, ServerSection.NAME);
+    private static final List<String> SECTIONS = List.of(AuthSection.NAME, PricingSection.NAME, ProvidersSection.NAME,
+            ServerSection.NAME, StoreSection.NAME, VirtualKeysSection.NAME);
 
     private final Map<String, String> env;
     private final ProvidersSection providers;
@@ -67,12 +70,17 @@ public final class ConfigLoader {
         ConfigNode root = ConfigNode.root(source, new EnvSubstitution(env, source).apply(parsed, ""));
         ServerSettings server = ServerSection.read(root);
         List<ProviderConfig> providerConfigs = providers.read(root);
-        return new SluiceConfig(server, providerConfigs);
+        StoreSettings store = StoreSection.read(root);
+        AuthSettings auth = AuthSection.read(root);
+        List<VirtualKeySpec> virtualKeys = VirtualKeysSection.read(root);
+        Pricing pricing = PricingSection.read(root);
+        return new SluiceConfig(server, providerConfigs, store, auth, virtualKeys, pricing);
     }
 
     /**
      * The configuration used when no file is given: the server on 127.0.0.1:8080, a {@code demo} mock
-     * provider, and every well-known provider whose API key variable is set.
+     * provider, and every well-known provider whose API key variable is set; the default store, the admin
+     * API off, virtual keys optional and none declared, every model free.
      */
     public SluiceConfig defaults() {
         List<ProviderConfig> providerConfigs = new ArrayList<>();
@@ -81,7 +89,8 @@ public final class ConfigLoader {
                 .models(List.of("echo", "embed"))
                 .build());
         providerConfigs.addAll(WellKnownProviders.enabledBy(env));
-        return new SluiceConfig(ServerSettings.defaults(), providerConfigs);
+        return new SluiceConfig(ServerSettings.defaults(), providerConfigs, StoreSettings.defaults(),
+                AuthSettings.defaults(), List.of(), Pricing.FREE);
     }
 
     /**

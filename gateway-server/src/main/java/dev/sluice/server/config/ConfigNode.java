@@ -119,6 +119,26 @@ final class ConfigNode {
         return value;
     }
 
+    /** A whole number {@code > 0}, or empty when the key is absent. */
+    Optional<Integer> optionalPositiveInteger(String key) {
+        if (!has(key)) {
+            return Optional.empty();
+        }
+        return Optional.of(positiveInteger(key, 0));
+    }
+
+    /** {@code true} or {@code false}; text is accepted because {@code ${VAR}} substitution yields text. */
+    boolean bool(String key, boolean fallback) {
+        Object value = values.get(key);
+        return switch (value) {
+            case null -> fallback;
+            case Boolean b -> b;
+            case String text when text.strip().equalsIgnoreCase("true") -> true;
+            case String text when text.strip().equalsIgnoreCase("false") -> false;
+            default -> throw problem(key, describe(value) + " (expected: true or false)");
+        };
+    }
+
     long longInteger(String key, long fallback) {
         Long value = whole(key, Long.MIN_VALUE, Long.MAX_VALUE);
         return value == null ? fallback : value;
@@ -158,14 +178,17 @@ final class ConfigNode {
         return Optional.of(of(source, pathOf(key), map));
     }
 
-    /** A list of maps, each read as a node at {@code key[i]}; empty when the key is absent. */
+    /**
+     * A list of maps, each read as a node at {@code key[i]}; empty when the key is absent. An element that is
+     * not a map is named by its kind only: {@code keys: [sk-...]} is how a secret ends up there.
+     */
     List<ConfigNode> maps(String key) {
         List<?> list = list(key);
         List<ConfigNode> nodes = new ArrayList<>(list.size());
         for (int i = 0; i < list.size(); i++) {
             Object element = list.get(i);
             if (!(element instanceof Map<?, ?> map)) {
-                throw new ConfigException(source, elementPath(pathOf(key), i) + ": " + describe(element) + " (expected: a map)");
+                throw new ConfigException(source, elementPath(pathOf(key), i) + ": " + kind(element) + " (expected: a map)");
             }
             nodes.add(of(source, elementPath(pathOf(key), i), map));
         }
@@ -242,8 +265,27 @@ final class ConfigNode {
         }
     }
 
+    /**
+     * Like {@link #validated}, for records whose messages name their own fields relative to this node
+     * ({@code value: ...}, {@code budget.max_usd: ...}): the message is put after this node's path and a dot.
+     */
+    <T> T validatedFields(Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (ConfigException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(source, childPath(path, String.valueOf(e.getMessage())), e);
+        }
+    }
+
     ConfigException problem(String key, String message) {
-        return new ConfigException(source, pathOf(key) + ": " + message);
+        return problemAt(pathOf(key), message);
+    }
+
+    /** A problem at a path below this node that is not one of its keys, such as a list element. */
+    ConfigException problemAt(String fullPath, String message) {
+        return new ConfigException(source, fullPath + ": " + message);
     }
 
     /** A value as a message shows it: text quoted, numbers as written, collections by kind only. */

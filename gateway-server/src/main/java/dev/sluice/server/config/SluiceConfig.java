@@ -1,6 +1,8 @@
 package dev.sluice.server.config;
 
+import dev.sluice.core.keys.VirtualKeySpec;
 import dev.sluice.core.provider.ProviderConfig;
+import dev.sluice.core.usage.Pricing;
 
 import java.util.List;
 import java.util.Objects;
@@ -8,13 +10,35 @@ import java.util.Objects;
 /**
  * The whole configuration of one gateway process, as read from the YAML file or the embedded defaults.
  *
- * @param server    where and how the HTTP server listens
- * @param providers the providers, in the order they were declared
+ * @param server      where and how the HTTP server listens
+ * @param providers   the providers, in the order they were declared
+ * @param store       where virtual keys and usage are kept
+ * @param auth        the admin token and whether inference needs a virtual key
+ * @param virtualKeys the virtual keys declared in the file, in order; names and values are unique
+ * @param pricing     USD per million tokens by {@code provider/model} glob, first match wins
  */
-public record SluiceConfig(ServerSettings server, List<ProviderConfig> providers) {
+public record SluiceConfig(
+        ServerSettings server,
+        List<ProviderConfig> providers,
+        StoreSettings store,
+        AuthSettings auth,
+        List<VirtualKeySpec> virtualKeys,
+        Pricing pricing) {
 
     public SluiceConfig {
         Objects.requireNonNull(server, "server");
         providers = List.copyOf(providers);
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(auth, "auth");
+        virtualKeys = List.copyOf(virtualKeys);
+        Objects.requireNonNull(pricing, "pricing");
+    }
+
+    /** Shows virtual keys by name only: {@link VirtualKeySpec}'s own text would include the secret value. */
+    @Override
+    public String toString() {
+        return "SluiceConfig[server=" + server + ", providers=" + providers + ", store=" + store + ", auth=" + auth
+                + ", virtualKeys=" + virtualKeys.stream().map(VirtualKeySpec::name).toList()
+                + ", pricing=" + pricing + "]";
     }
 }

@@ -2,6 +2,7 @@ package dev.sluice.server.config;
 
 import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderKey;
+import dev.sluice.core.usage.Pricing;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -25,6 +26,10 @@ class ConfigDefaultsTest {
             assertThat(demo.options()).containsExactly(Map.entry("latency_ms", 0));
             assertThat(demo.keys()).isEmpty();
         });
+        assertThat(config.store()).isEqualTo(new StoreSettings("r2dbc:h2:file:///./data/sluice", 10));
+        assertThat(config.auth()).isEqualTo(new AuthSettings(null, false));
+        assertThat(config.virtualKeys()).isEmpty();
+        assertThat(config.pricing()).isSameAs(Pricing.FREE);
     }
 
     @Test

@@ -1,7 +1,12 @@
 package dev.sluice.server.config;
 
+import dev.sluice.core.keys.Budget;
+import dev.sluice.core.keys.RateLimit;
+import dev.sluice.core.keys.ResetPeriod;
+import dev.sluice.core.keys.VirtualKeySpec;
 import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderKey;
+import dev.sluice.core.usage.Pricing;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import static dev.sluice.server.config.TestFactories.loader;
@@ -50,6 +57,36 @@ class ConfigLoaderTest {
         assertThat(demo.keys()).isEmpty();
         assertThat(demo.options()).containsExactly(Map.entry("latency_ms", 0));
         assertThat(demo.intOption("latency_ms", 5, 0)).isZero();
+
+        assertThat(config.store()).isEqualTo(new StoreSettings("r2dbc:h2:file:///./data/sluice", 10));
+        // SLUICE_ADMIN_TOKEN is unset, so the admin API is off.
+        assertThat(config.auth()).isEqualTo(new AuthSettings(null, false));
+
+        assertThat(config.virtualKeys()).extracting(VirtualKeySpec::name).containsExactly("team-a", "ci");
+        VirtualKeySpec teamA = config.virtualKeys().get(0);
+        assertThat(teamA.value()).isEqualTo("sk-bf-team-a-0001");
+        assertThat(teamA.allowedModels()).hasToString("[openai/*, demo/*]");
+        assertThat(teamA.rateLimit()).isEqualTo(new RateLimit(600, 200_000));
+        assertThat(teamA.budget()).isEqualTo(new Budget(25.0, ResetPeriod.MONTH));
+        assertThat(teamA.active()).isTrue();
+        assertThat(teamA.expiresAt()).isEqualTo(Instant.parse("2027-01-01T00:00:00Z"));
+        assertThat(config.virtualKeys().get(1))
+                .isEqualTo(new VirtualKeySpec("ci", "sk-bf-ci-0001", List.of(), null, null, true, null));
+
+        assertThat(config.pricing().entries()).singleElement().satisfies(entry -> {
+            assertThat(entry.model()).hasToString("openai/gpt-4o-mini");
+            assertThat(entry.input()).isEqualTo(0.15);
+            assertThat(entry.output()).isEqualTo(0.60);
+        });
+    }
+
+    @Test
+    void turnsTheAdminApiOnWhenTheTokenVariableIsSet() throws IOException {
+        SluiceConfig config = loader(Map.of("OPENAI_API_KEY", "sk-primary", "SLUICE_ADMIN_TOKEN", "admin-secret"))
+                .parse(resource("full-example.yaml"), "sluice.yaml");
+
+        assertThat(config.auth().adminToken()).isEqualTo("admin-secret");
+        assertThat(config.toString()).doesNotContain("admin-secret").doesNotContain("sk-bf-team-a-0001");
     }
 
     @Test
@@ -76,6 +113,10 @@ class ConfigLoaderTest {
                 """, "sluice.yaml");
 
         assertThat(config.server()).isEqualTo(ServerSettings.defaults());
+        assertThat(config.store()).isEqualTo(StoreSettings.defaults());
+        assertThat(config.auth()).isEqualTo(AuthSettings.defaults());
+        assertThat(config.virtualKeys()).isEmpty();
+        assertThat(config.pricing()).isSameAs(Pricing.FREE);
         ProviderConfig local = config.providers().get(0);
         assertThat(local.baseUrl()).isNull();
         assertThat(local.timeout()).isEqualTo(ProviderConfig.DEFAULT_TIMEOUT);

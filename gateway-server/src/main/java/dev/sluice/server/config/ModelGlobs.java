@@ -1,0 +1,36 @@
+package dev.sluice.server.config;
+
+import dev.sluice.core.routing.ModelPattern;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Globs over {@code provider/model}, as virtual keys' allowed models and pricing entries use them. */
+final class ModelGlobs {
+
+    static final String EXPECTED = "provider/model such as openai/gpt-4o-mini, or a glob such as openai/* or *";
+
+    private ModelGlobs() {
+    }
+
+    /** The list at {@code key}, each checked with {@link #of}; empty when the key is absent. */
+    static List<ModelPattern> read(ConfigNode node, String key) {
+        List<String> texts = node.strings(key);
+        List<ModelPattern> patterns = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            patterns.add(of(texts.get(i), ConfigNode.elementPath(node.pathOf(key), i), node));
+        }
+        return patterns;
+    }
+
+    /**
+     * A name without {@code *} must contain a {@code /}: it is matched against {@code provider/model}, so
+     * {@code gpt-4o} alone would silently never match anything.
+     */
+    static ModelPattern of(String text, String path, ConfigNode at) {
+        if (text.isBlank() || (!text.contains("*") && !text.contains("/"))) {
+            throw at.problemAt(path, ConfigNode.describe(text) + " (expected: " + EXPECTED + ")");
+        }
+        return ModelPattern.of(text);
+    }
+}
