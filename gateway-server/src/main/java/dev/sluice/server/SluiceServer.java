@@ -2,6 +2,10 @@ package dev.sluice.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.core.Gateway;
+import dev.sluice.core.store.r2dbc.R2dbcStore;
+import dev.sluice.server.admin.VirtualKeyRoutes;
+import dev.sluice.server.config.AuthSettings;
+import dev.sluice.server.config.ConfigLoader;
 import dev.sluice.server.config.ServerSettings;
 import dev.sluice.server.config.SluiceConfig;
 import dev.sluice.server.http.BodyReader;
@@ -9,11 +13,14 @@ import dev.sluice.server.http.ErrorResponder;
 import dev.sluice.server.http.HttpRoutes;
 import dev.sluice.server.openai.OpenAiRoutes;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 
 /** The HTTP face of one {@link Gateway}: binds the server and wires the routes. Closing it frees both. */
@@ -29,24 +36,55 @@ public final class SluiceServer implements AutoCloseable {
         this.gateway = gateway;
     }
 
-    /** Builds the engine from the configuration and starts serving it. */
+    /**
+     * Opens the store, builds the engine from the configuration, stores the virtual keys the file declares,
+     * and starts serving.
+     */
     public static Mono<SluiceServer> start(SluiceConfig config) {
-        return Mono.fromCallable(() -> {
-            Gateway.Builder builder = Gateway.builder();
-            config.providers().forEach(builder::provider);
-            return builder.build();
-        }).flatMap(gateway -> start(config.server(), gateway));
+        return start(config, Clock.systemUTC());
+    }
+
+    /** As {@link #start(SluiceConfig)}, with the clock that budgets, rates and expiry follow. */
+    public static Mono<SluiceServer> start(SluiceConfig config, Clock clock) {
+        return R2dbcStore.open(config.store().url(), config.store().maxConnections()).flatMap(store -> Mono
+                .fromCallable(() -> {
+                    Gateway.Builder builder = Gateway.builder()
+                            .store(store)
+                            .clock(clock)
+                            .pricing(config.pricing())
+                            .requireVirtualKey(config.auth().requireVirtualKey());
+                    config.providers().forEach(builder::provider);
+                    return builder.build();
+                })
+                // Building loads provider services and seeds randomness: blocking work, never for an event loop
+                // (the store may answer on one).
+                .subscribeOn(Schedulers.boundedElastic())
+                .onErrorResume(error -> store.close().then(Mono.error(error)))
+                .flatMap(gateway -> Flux.fromIterable(config.virtualKeys())
+                        .concatMap(gateway.virtualKeys()::declare)
+                        .then(start(config.server(), config.auth(), gateway))
+                        .onErrorResume(error -> gateway.close().then(Mono.error(error)))));
+    }
+
+    /** Serves an engine built elsewhere, with the admin API off. */
+    public static Mono<SluiceServer> start(ServerSettings settings, Gateway gateway) {
+        return start(settings, AuthSettings.defaults(), gateway);
     }
 
     /** Serves an engine built elsewhere; the server takes ownership and closes it on {@link #close()}. */
-    public static Mono<SluiceServer> start(ServerSettings settings, Gateway gateway) {
+    public static Mono<SluiceServer> start(ServerSettings settings, AuthSettings auth, Gateway gateway) {
         ObjectMapper json = new ObjectMapper();
         ErrorResponder errors = new ErrorResponder(json);
         HttpRoutes routes = new HttpRoutes(errors);
         routes.get("/health", (request, response) -> response
                 .header(HttpHeaderNames.CONTENT_TYPE, "application/json")
                 .sendByteArray(Mono.just(HEALTHY)));
-        new OpenAiRoutes(gateway, new BodyReader(settings.maxBodyBytes()), errors, json).register(routes);
+        BodyReader bodies = new BodyReader(settings.maxBodyBytes());
+        new OpenAiRoutes(gateway, bodies, errors, json).register(routes);
+        if (auth.adminApiEnabled()) {
+            new VirtualKeyRoutes(gateway.virtualKeys(), auth.adminToken(), bodies, json,
+                    fields -> ConfigLoader.virtualKey(fields, "request body")).register(routes);
+        }
         return HttpServer.create()
                 .host(settings.host())
                 .port(settings.port())

@@ -37,4 +37,11 @@ public record VirtualKeySpec(
         }
         allowedModels = allowedModels == null ? List.of() : List.copyOf(allowedModels);
     }
+
+    @Override
+    public String toString() {
+        return "VirtualKeySpec[name=" + name + ", value=" + (value == null ? "(generated)" : "sk-bf-...")
+                + ", allowedModels=" + allowedModels + ", rateLimit=" + rateLimit + ", budget=" + budget
+                + ", active=" + active + ", expiresAt=" + expiresAt + "]";
+    }
 }

@@ -82,6 +82,16 @@ public final class ConfigLoader {
      * provider, and every well-known provider whose API key variable is set; the default store, the admin
      * API off, virtual keys optional and none declared, every model free.
      */
+    /**
+     * Reads one virtual key sent to the admin API with the same rules and messages as the file's
+     * {@code virtual_keys} entries; the value may be left out, for the gateway to generate.
+     *
+     * @throws ConfigException naming the field and what was expected
+     */
+    public static VirtualKeySpec virtualKey(Map<String, Object> fields, String source) {
+        return VirtualKeysSection.key(ConfigNode.root(source, fields), false);
+    }
+
     public SluiceConfig defaults() {
         List<ProviderConfig> providerConfigs = new ArrayList<>();
         providerConfigs.add(ProviderConfig.builder("demo", "mock")

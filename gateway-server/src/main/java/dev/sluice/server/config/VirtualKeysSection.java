@@ -41,7 +41,7 @@ final class VirtualKeysSection {
         Set<String> names = new HashSet<>();
         Map<String, String> pathByValue = new HashMap<>();
         for (ConfigNode node : root.maps(NAME)) {
-            VirtualKeySpec key = key(node);
+            VirtualKeySpec key = key(node, true);
             if (!names.add(key.name())) {
                 throw node.problem("name", ConfigNode.describe(key.name()) + " (expected: a name no other virtual key has)");
             }
@@ -54,11 +54,16 @@ final class VirtualKeysSection {
         return keys;
     }
 
-    private static VirtualKeySpec key(ConfigNode node) {
+    /**
+     * One key's declaration.
+     *
+     * @param valueRequired false where the gateway generates a value when none is given (the admin API)
+     */
+    static VirtualKeySpec key(ConfigNode node, boolean valueRequired) {
         node.requireOnly(KEYS);
         String name = node.string("name")
                 .orElseThrow(() -> node.problem("name", "missing (expected: a unique name such as team-a)"));
-        String value = value(node);
+        String value = valueRequired || node.has("value") ? value(node) : null;
         List<ModelPattern> allowedModels = ModelGlobs.read(node, "allowed_models");
         if (node.has("allowed_models") && allowedModels.isEmpty()) {
             // An empty list would allow every model, the opposite of what it looks like.

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.core.Gateway;
 import dev.sluice.core.provider.ProviderConfig;
+import dev.sluice.core.provider.ProviderFactories;
 import dev.sluice.server.SluiceServer;
+import dev.sluice.server.config.ConfigLoader;
 import dev.sluice.server.config.ServerSettings;
+import dev.sluice.server.config.SluiceConfig;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,8 +16,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** A real gateway server on a free port, with a plain JDK HTTP client to talk to it. */
 public final class RunningGateway implements AutoCloseable {
@@ -39,6 +44,17 @@ public final class RunningGateway implements AutoCloseable {
         return new RunningGateway(SluiceServer.start(settings, builder.build()).block(Duration.ofSeconds(10)));
     }
 
+    /** A server configured the way an operator would, from YAML text (no environment variables). */
+    public static RunningGateway fromYaml(String yaml, Clock clock) {
+        SluiceConfig config = new ConfigLoader(Map.of(), ProviderFactories.load(RunningGateway.class.getClassLoader()))
+                .parse(yaml, "test.yaml");
+        return new RunningGateway(SluiceServer.start(config, clock).block(Duration.ofSeconds(30)));
+    }
+
+    public static RunningGateway fromYaml(String yaml) {
+        return fromYaml(yaml, Clock.systemUTC());
+    }
+
     public static ProviderConfig mock(String name) {
         return ProviderConfig.builder(name, "mock").models(List.of("echo", "embed")).build();
     }
@@ -59,6 +75,22 @@ public final class RunningGateway implements AutoCloseable {
 
     public HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(URI.create(url(path))).GET());
+    }
+
+    /** A request to {@code path} with the given headers, name then value. */
+    public HttpRequest.Builder request(String path, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path)));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return request;
+    }
+
+    /** A chat completion to {@code model} sent with the given headers. */
+    public HttpResponse<String> chat(String model, String text, String... headers) {
+        return send(request("/v1/chat/completions", headers).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\""
+                        + text + "\"}]}")));
     }
 
     public HttpResponse<String> send(HttpRequest.Builder request) {
