@@ -56,7 +56,9 @@ final class VirtualKeyJson {
     Map<String, Object> declaration(VirtualKey key) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("name", key.name());
-        fields.put("allowed_models", key.allowedModels().stream().map(ModelPattern::toString).toList());
+        if (!key.allowedModels().isEmpty()) {
+            fields.put("allowed_models", key.allowedModels().stream().map(ModelPattern::toString).toList());
+        }
         if (key.rateLimit() != null) {
             Map<String, Object> rate = new LinkedHashMap<>();
             rate.put("requests_per_minute", key.rateLimit().requestsPerMinute());
