@@ -13,6 +13,7 @@ import reactor.core.publisher.Mono;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Applies virtual-key governance around each provider call: who is calling (401/403), whether the key
@@ -23,6 +24,7 @@ public final class Governor {
 
     private static final Logger log = LoggerFactory.getLogger(Governor.class);
 
+    private final VirtualKeyRepository keys;
     private final KeyResolver resolver;
     private final RateLimiter rates = new RateLimiter();
     private final UsageRepository usage;
@@ -31,6 +33,7 @@ public final class Governor {
     private final boolean requireVirtualKey;
 
     public Governor(VirtualKeyRepository keys, UsageRepository usage, Pricing pricing, Clock clock, boolean requireVirtualKey) {
+        this.keys = keys;
         this.resolver = new KeyResolver(keys, clock);
         this.usage = usage;
         this.pricing = pricing;
@@ -43,7 +46,10 @@ public final class Governor {
         if (caller.isAnonymous()) {
             return requireVirtualKey ? Mono.error(AccessDeniedException.keyRequired()) : Mono.just(Admission.ANONYMOUS);
         }
-        return resolver.resolve(caller.virtualKey()).map(found -> {
+        Mono<Optional<VirtualKey>> stored = caller.virtualKey() != null
+                ? resolver.resolve(caller.virtualKey())
+                : keys.findById(caller.keyId()).map(Optional::of).defaultIfEmpty(Optional.empty());
+        return stored.map(found -> {
             VirtualKey key = found.orElseThrow(AccessDeniedException::keyNotFound);
             if (!key.active()) {
                 throw AccessDeniedException.keyBlocked(key.name(), "inactive");
