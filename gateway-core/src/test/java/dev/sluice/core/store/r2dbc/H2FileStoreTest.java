@@ -34,7 +34,7 @@ class H2FileStoreTest {
         StoreFixture.close(StoreFixture.open(url));
         StoreFixture.close(StoreFixture.open(url));
 
-        assertThat(SchemaVersions.of(url)).containsExactly(1);
+        assertThat(SchemaVersions.of(url)).containsExactly(1, 2);
     }
 
     @Test
