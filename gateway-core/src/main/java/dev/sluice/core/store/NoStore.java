@@ -1,5 +1,8 @@
 package dev.sluice.core.store;
 
+import dev.sluice.core.jobs.AsyncJob;
+import dev.sluice.core.jobs.AsyncJobRepository;
+import dev.sluice.core.jobs.JobStatus;
 import dev.sluice.core.keys.VirtualKey;
 import dev.sluice.core.keys.VirtualKeyRepository;
 import dev.sluice.core.usage.Usage;
@@ -7,17 +10,18 @@ import dev.sluice.core.usage.UsageRepository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The store of an engine built without one: it knows no virtual keys and refuses to keep any, so only
+ * The store of an engine built without one: it knows no virtual keys or jobs and refuses to keep any, so only
  * anonymous callers are served and nothing that needs keeping is silently dropped.
  */
 final class NoStore implements Store, VirtualKeyRepository, UsageRepository {
 
     static final NoStore INSTANCE = new NoStore();
 
-    private static final String WHY = "this gateway was built without a store; configure one to keep virtual keys";
+    private static final String WHY = "this gateway was built without a store; configure one to keep virtual keys and jobs";
 
     @Override
     public VirtualKeyRepository virtualKeys() {
@@ -27,6 +31,11 @@ final class NoStore implements Store, VirtualKeyRepository, UsageRepository {
     @Override
     public UsageRepository usage() {
         return this;
+    }
+
+    @Override
+    public AsyncJobRepository jobs() {
+        return NoJobs.INSTANCE;
     }
 
     @Override
@@ -87,5 +96,60 @@ final class NoStore implements Store, VirtualKeyRepository, UsageRepository {
     @Override
     public Mono<Usage> find(String keyId, Instant periodStart) {
         return Mono.just(Usage.ZERO);
+    }
+
+    /**
+     * No jobs: submitting one fails, and as none was ever kept, there is nothing to find, claim, finish or clean up.
+     * A separate class because its {@code insert} and {@code findById} clash with the virtual key repository's.
+     */
+    private static final class NoJobs implements AsyncJobRepository {
+
+        static final NoJobs INSTANCE = new NoJobs();
+
+        @Override
+        public Mono<AsyncJob> insert(AsyncJob job) {
+            return Mono.error(new UnsupportedOperationException(WHY));
+        }
+
+        @Override
+        public Mono<AsyncJob> findById(String id) {
+            return Mono.empty();
+        }
+
+        @Override
+        public Flux<AsyncJob> claim(String owner, Instant now, Duration lease, int limit) {
+            return Flux.empty();
+        }
+
+        @Override
+        public Mono<Boolean> renewLease(String id, String owner, Instant until) {
+            return Mono.just(false);
+        }
+
+        @Override
+        public Mono<Boolean> finish(String id, String owner, JobStatus status, int statusCode, byte[] result,
+                                    byte[] error, Instant completedAt) {
+            return Mono.just(false);
+        }
+
+        @Override
+        public Mono<Boolean> cancel(String id, Instant now) {
+            return Mono.just(false);
+        }
+
+        @Override
+        public Mono<Long> deleteExpired(Instant now) {
+            return Mono.just(0L);
+        }
+
+        @Override
+        public Mono<Long> releaseLeases(String owner) {
+            return Mono.just(0L);
+        }
+
+        @Override
+        public Mono<Long> countByStatus(JobStatus status) {
+            return Mono.just(0L);
+        }
     }
 }

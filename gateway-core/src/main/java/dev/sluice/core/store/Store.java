@@ -1,5 +1,6 @@
 package dev.sluice.core.store;
 
+import dev.sluice.core.jobs.AsyncJobRepository;
 import dev.sluice.core.keys.VirtualKeyRepository;
 import dev.sluice.core.usage.UsageRepository;
 import reactor.core.publisher.Mono;
@@ -10,6 +11,9 @@ public interface Store {
     VirtualKeyRepository virtualKeys();
 
     UsageRepository usage();
+
+    /** The durable queue of asynchronous jobs. */
+    AsyncJobRepository jobs();
 
     /** Whether the database answers; for readiness checks. */
     Mono<Boolean> ping();

@@ -37,14 +37,25 @@ final class Database {
         return dialect;
     }
 
-    /** Runs {@code work} on one pooled connection, released however the work ends. */
+    /**
+     * Runs {@code work} on one pooled connection, released however the work ends.
+     *
+     * <p>The pool hands a connection over on the thread of its own delivery loop. Blocking work run right there
+     * would hold that loop, so every blocking call would wait for the one before it, one connection at a time:
+     * the work is scheduled again once it has its connection (the connection is owned by {@code usingWhen} by
+     * then, so a cancel still releases it).
+     */
     <T> Flux<T> withConnection(Function<Connection, Publisher<T>> work) {
-        return dialect.schedule(Flux.usingWhen(pool.create(), work, Connection::close));
+        return dialect.schedule(Flux.usingWhen(pool.create(),
+                connection -> dialect.schedule(Flux.defer(() -> work.apply(connection))),
+                Connection::close));
     }
 
     /** Like {@link #withConnection} for work of at most one result. */
     <T> Mono<T> withConnectionMono(Function<Connection, Mono<T>> work) {
-        return dialect.schedule(Mono.usingWhen(pool.create(), work, Connection::close));
+        return dialect.schedule(Mono.usingWhen(pool.create(),
+                connection -> dialect.schedule(Mono.defer(() -> work.apply(connection))),
+                Connection::close));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.sluice.core.store.r2dbc;
 
+import dev.sluice.core.jobs.AsyncJobRepository;
 import dev.sluice.core.keys.VirtualKeyRepository;
 import dev.sluice.core.store.Store;
 import dev.sluice.core.usage.UsageRepository;
@@ -43,11 +44,13 @@ public final class R2dbcStore implements Store {
     private final Database database;
     private final R2dbcVirtualKeyRepository virtualKeys;
     private final R2dbcUsageRepository usage;
+    private final R2dbcAsyncJobRepository jobs;
 
     private R2dbcStore(Database database, Clock clock) {
         this.database = database;
         this.virtualKeys = new R2dbcVirtualKeyRepository(database, clock);
         this.usage = new R2dbcUsageRepository(database);
+        this.jobs = new R2dbcAsyncJobRepository(database);
     }
 
     /** Opens the database at {@code url} (see the accepted forms above), migrates it, and emits the store. */
@@ -123,6 +126,11 @@ public final class R2dbcStore implements Store {
     @Override
     public UsageRepository usage() {
         return usage;
+    }
+
+    @Override
+    public AsyncJobRepository jobs() {
+        return jobs;
     }
 
     @Override

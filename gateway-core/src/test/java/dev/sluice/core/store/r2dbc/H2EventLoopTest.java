@@ -1,20 +1,30 @@
 package dev.sluice.core.store.r2dbc;
 
+import dev.sluice.core.jobs.AsyncJob;
+import dev.sluice.core.jobs.AsyncJobRepository;
+import dev.sluice.core.jobs.JobStatus;
 import dev.sluice.core.keys.VirtualKey;
 import dev.sluice.core.store.Store;
 import dev.sluice.core.testing.TestDatabases;
 import dev.sluice.core.usage.Usage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 
+import static dev.sluice.core.store.r2dbc.AsyncJobRepositoryContract.LEASE;
+import static dev.sluice.core.store.r2dbc.AsyncJobRepositoryContract.T0;
 import static dev.sluice.core.store.r2dbc.StoreFixture.TIMEOUT;
 import static dev.sluice.core.store.r2dbc.StoreFixture.sameAs;
 import static dev.sluice.core.store.r2dbc.UsageRepositoryContract.JUNE;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Embedded H2 blocks on file I/O, so the store moves it off non-blocking threads; BlockHound would fail the test if not. */
 class H2EventLoopTest {
@@ -63,6 +73,37 @@ class H2EventLoopTest {
             if (!closed) {
                 StoreFixture.close(store);
             }
+        }
+    }
+
+    @Test
+    void everyJobCallFromAParallelThreadDoesNotBlockIt() {
+        Store store = StoreFixture.open(TestDatabases.h2InMemory());
+        try {
+            AsyncJobRepository jobs = store.jobs();
+            AsyncJob job = AsyncJobRepositoryContract.pending(T0);
+            AsyncJob other = AsyncJobRepositoryContract.pending(T0.plusSeconds(1));
+            Instant now = T0.plusSeconds(2);
+
+            Mono<List<Object>> everything = Flux.concat(
+                            jobs.insert(job),
+                            jobs.insert(other),
+                            jobs.findById(job.id()),
+                            jobs.claim("instance-a", now, LEASE, 2),
+                            jobs.renewLease(job.id(), "instance-a", now.plus(LEASE)),
+                            jobs.finish(job.id(), "instance-a", JobStatus.COMPLETED, 200, new byte[] {1}, null, now),
+                            jobs.releaseLeases("instance-a"),
+                            jobs.cancel(other.id(), now),
+                            jobs.countByStatus(JobStatus.CANCELLED),
+                            jobs.deleteExpired(now.plus(Duration.ofDays(1))))
+                    .<Object>map(value -> value)
+                    .collectList();
+
+            StepVerifier.create(Mono.defer(() -> everything).subscribeOn(Schedulers.parallel()))
+                    .assertNext(results -> assertThat(results).endsWith(true, true, 1L, true, 1L, 2L))
+                    .expectComplete().verify(TIMEOUT);
+        } finally {
+            StoreFixture.close(store);
         }
     }
 }

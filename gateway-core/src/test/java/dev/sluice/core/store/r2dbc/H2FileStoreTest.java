@@ -1,5 +1,6 @@
 package dev.sluice.core.store.r2dbc;
 
+import dev.sluice.core.jobs.AsyncJob;
 import dev.sluice.core.keys.VirtualKey;
 import dev.sluice.core.store.Store;
 import dev.sluice.core.testing.TestDatabases;
@@ -10,6 +11,8 @@ import reactor.test.StepVerifier;
 
 import java.nio.file.Path;
 
+import static dev.sluice.core.store.r2dbc.AsyncJobRepositoryContract.LEASE;
+import static dev.sluice.core.store.r2dbc.AsyncJobRepositoryContract.T0;
 import static dev.sluice.core.store.r2dbc.StoreFixture.TIMEOUT;
 import static dev.sluice.core.store.r2dbc.StoreFixture.sameAs;
 import static dev.sluice.core.store.r2dbc.UsageRepositoryContract.JUNE;
@@ -34,7 +37,7 @@ class H2FileStoreTest {
         StoreFixture.close(StoreFixture.open(url));
         StoreFixture.close(StoreFixture.open(url));
 
-        assertThat(SchemaVersions.of(url)).containsExactly(1);
+        assertThat(SchemaVersions.of(url)).containsExactly(1, 2);
     }
 
     @Test
@@ -51,6 +54,25 @@ class H2FileStoreTest {
             StepVerifier.create(second.usage().find(key.id(), JUNE)).expectNext(new Usage(1, 2, 3, 4)).expectComplete().verify(TIMEOUT);
         } finally {
             StoreFixture.close(second);
+        }
+    }
+
+    @Test
+    void jobsAndTheirLeasesSurviveReopening() {
+        String url = TestDatabases.h2File(directory);
+        AsyncJob first = AsyncJobRepositoryContract.pending(T0);
+        AsyncJob second = AsyncJobRepositoryContract.pending(T0.plusSeconds(1));
+        Store before = StoreFixture.open(url);
+        before.jobs().insert(second).then(before.jobs().insert(first)).block(TIMEOUT);
+        AsyncJob claimed = before.jobs().claim("instance-a", T0.plusSeconds(2), LEASE, 1).single().block(TIMEOUT);
+        StoreFixture.close(before);
+
+        Store after = StoreFixture.open(url);
+        try {
+            StepVerifier.create(after.jobs().findById(first.id())).expectNext(claimed).expectComplete().verify(TIMEOUT);
+            StepVerifier.create(after.jobs().findById(second.id())).expectNext(second).expectComplete().verify(TIMEOUT);
+        } finally {
+            StoreFixture.close(after);
         }
     }
 }
