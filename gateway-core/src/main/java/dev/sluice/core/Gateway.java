@@ -2,6 +2,7 @@ package dev.sluice.core;
 
 import dev.sluice.core.error.InvalidRequestException;
 import dev.sluice.core.governance.Governor;
+import dev.sluice.core.ids.SecureIds;
 import dev.sluice.core.governance.MeteredStream;
 import dev.sluice.core.keys.VirtualKeyService;
 import dev.sluice.core.provider.ProviderAdapter;
@@ -224,6 +225,7 @@ public final class Gateway {
          * @throws IllegalArgumentException naming the bad value and what was expected
          */
         public Gateway build() {
+            SecureIds.warmUp();
             ProviderFactories known = ProviderFactories.load(classLoader, factories.values());
             ProviderContext context = new ProviderContext(timer);
             List<Provider> providers = new ArrayList<>();

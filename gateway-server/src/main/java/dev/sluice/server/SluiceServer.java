@@ -74,7 +74,7 @@ public final class SluiceServer implements AutoCloseable {
     /** Serves an engine built elsewhere; the server takes ownership and closes it on {@link #close()}. */
     public static Mono<SluiceServer> start(ServerSettings settings, AuthSettings auth, Gateway gateway) {
         ObjectMapper json = new ObjectMapper();
-        ErrorResponder errors = new ErrorResponder(json);
+        ErrorResponder errors = new ErrorResponder();
         HttpRoutes routes = new HttpRoutes(errors);
         routes.get("/health", (request, response) -> response
                 .header(HttpHeaderNames.CONTENT_TYPE, "application/json")

@@ -1,11 +1,10 @@
 package dev.sluice.core.jobs;
 
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
+import dev.sluice.core.ids.SecureIds;
 
 /**
- * Random version 4 UUIDs for job ids, drawn from {@link ThreadLocalRandom} because {@link UUID#randomUUID()} reads
- * the operating system's entropy source, which may block an event loop.
+ * Job ids: random version 4 UUIDs. They must be unguessable, since the id alone finds a job submitted
+ * without a virtual key.
  */
 public final class JobIds {
 
@@ -14,9 +13,6 @@ public final class JobIds {
 
     /** A new random id, in the canonical UUID text form with the version 4 and IETF variant bits set. */
     public static String next() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
-        long low = (random.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
-        return new UUID(high, low).toString();
+        return SecureIds.uuid();
     }
 }

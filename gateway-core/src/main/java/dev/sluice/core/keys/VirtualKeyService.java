@@ -1,15 +1,13 @@
 package dev.sluice.core.keys;
 
+import dev.sluice.core.ids.SecureIds;
 import dev.sluice.core.usage.Usage;
 import dev.sluice.core.usage.UsageRepository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.function.UnaryOperator;
 
 /** Managing virtual keys: create (generating values), list, change, delete, and read a key's usage. */
@@ -19,7 +17,6 @@ public final class VirtualKeyService {
     private final UsageRepository usage;
     private final Clock clock;
     private final Runnable onChange;
-    private final SecureRandom random;
 
     /**
      * @param onChange told after every change, so that caches of keys can be dropped
@@ -29,7 +26,6 @@ public final class VirtualKeyService {
         this.usage = usage;
         this.clock = clock;
         this.onChange = onChange;
-        this.random = seededRandom();
     }
 
     /**
@@ -55,7 +51,7 @@ public final class VirtualKeyService {
     /** Stores a new key, generating {@code sk-bf-<random>} when the spec has no value. */
     public Mono<CreatedKey> create(VirtualKeySpec spec) {
         return Mono.defer(() -> {
-            String value = spec.value() != null ? spec.value() : VirtualKeyValues.PREFIX + randomHex(24);
+            String value = spec.value() != null ? spec.value() : VirtualKeyValues.PREFIX + SecureIds.hex(24);
             return keys.insert(toKey(newId(), spec, value, clock.instant()))
                     .map(stored -> new CreatedKey(stored, value))
                     .doOnNext(created -> onChange.run());
@@ -118,27 +114,7 @@ public final class VirtualKeyService {
                 spec.rateLimit(), spec.budget(), spec.active(), spec.expiresAt(), now);
     }
 
-    private String newId() {
-        return "vk_" + randomHex(12);
-    }
-
-    private String randomHex(int bytes) {
-        byte[] buffer = new byte[bytes];
-        random.nextBytes(buffer);
-        return HexFormat.of().formatHex(buffer);
-    }
-
-    /**
-     * A DRBG seeded now, at construction, so that later draws never read the OS entropy source from an event
-     * loop thread (the default NativePRNG reads a device file on every draw).
-     */
-    private static SecureRandom seededRandom() {
-        try {
-            SecureRandom drbg = SecureRandom.getInstance("DRBG");
-            drbg.nextBytes(new byte[16]);
-            return drbg;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK since 9 has DRBG", e);
-        }
+    private static String newId() {
+        return "vk_" + SecureIds.hex(12);
     }
 }
