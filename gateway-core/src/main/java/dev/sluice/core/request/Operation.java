@@ -18,6 +18,16 @@ public enum Operation {
         return path;
     }
 
+    /** The operation served at this path below {@code /v1}, or {@code null}. */
+    public static Operation fromPath(String path) {
+        for (Operation operation : values()) {
+            if (operation.path.equals(path)) {
+                return operation;
+            }
+        }
+        return null;
+    }
+
     /** Whether the operation can answer as a stream of server-sent events. */
     public boolean streamable() {
         return this != EMBEDDINGS;

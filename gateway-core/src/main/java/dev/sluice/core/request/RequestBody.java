@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * An OpenAI-format JSON request body, validated once and kept as bytes so that the fast path can forward
@@ -27,6 +29,8 @@ public final class RequestBody {
     private final String model;
     private final boolean stream;
     private final boolean usageRequested;
+    private final boolean background;
+    private final Set<String> fields;
     /** Byte ranges found while validating, so that rewriting needs no second parse. */
     private final int modelStart;
     private final int modelEnd;
@@ -35,12 +39,16 @@ public final class RequestBody {
     private final int includeUsageStart;
     private final int includeUsageEnd;
     private final int bodyClose;
+    private final int backgroundStart;
 
     private RequestBody(Scan scan, byte[] bytes) {
         this.bytes = bytes;
         this.model = scan.model;
         this.stream = scan.stream;
         this.usageRequested = scan.includeUsage;
+        this.background = scan.background;
+        this.fields = scan.fields;
+        this.backgroundStart = scan.backgroundStart;
         this.modelStart = scan.modelStart;
         this.modelEnd = scan.modelEnd;
         this.streamOptionsOpen = scan.streamOptionsOpen;
@@ -65,10 +73,14 @@ public final class RequestBody {
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
+                if (value != JsonToken.VALUE_NULL) {
+                    scan.fields.add(field);
+                }
                 switch (field) {
                     case "model" -> scan.model(parser, value);
                     case "stream" -> scan.stream(value);
                     case "stream_options" -> scan.streamOptions(parser, value);
+                    case "background" -> scan.background(parser, value);
                     default -> parser.skipChildren();
                 }
             }
@@ -98,6 +110,16 @@ public final class RequestBody {
         return usageRequested;
     }
 
+    /** Whether the caller asked OpenAI's background mode ({@code "background": true}), which the gateway runs as a job. */
+    public boolean background() {
+        return background;
+    }
+
+    /** Whether the top-level object has this field with a non-null value. */
+    public boolean has(String field) {
+        return fields.contains(field);
+    }
+
     /** The body exactly as received. The array is shared: do not modify it. */
     public byte[] bytes() {
         return bytes;
@@ -109,16 +131,20 @@ public final class RequestBody {
     }
 
     /**
-     * The body for the provider: {@code model} replaced and, when {@code askUsage} is set and the caller did
-     * not ask already, {@code stream_options.include_usage} set to true so the stream ends with its usage.
+     * The body for the provider: {@code model} replaced; when {@code askUsage} is set and the caller did not
+     * ask already, {@code stream_options.include_usage} set to true so the stream ends with its usage; and
+     * {@code background} turned off, since the gateway runs background requests itself, as jobs.
      */
     public byte[] forUpstream(String newModel, boolean askUsage) {
         boolean addUsage = askUsage && !usageRequested;
-        if (newModel.equals(model) && !addUsage) {
+        if (newModel.equals(model) && !addUsage && !background) {
             return bytes;
         }
         Splicer out = new Splicer(bytes);
         out.replace(modelStart, modelEnd, quote(newModel));
+        if (background) {
+            out.replace(backgroundStart, backgroundStart + "true".length(), "false");
+        }
         if (addUsage) {
             if (includeUsageStart != ABSENT) {
                 out.replace(includeUsageStart, includeUsageEnd, "true");
@@ -164,6 +190,9 @@ public final class RequestBody {
         int includeUsageStart = ABSENT;
         int includeUsageEnd = ABSENT;
         int bodyClose = ABSENT;
+        boolean background;
+        int backgroundStart = ABSENT;
+        final Set<String> fields = new HashSet<>();
 
         void model(JsonParser parser, JsonToken value) throws IOException {
             if (value != JsonToken.VALUE_STRING) {
@@ -179,6 +208,14 @@ public final class RequestBody {
                 throw new InvalidRequestException("'stream' must be a boolean.", "stream");
             }
             stream = value == JsonToken.VALUE_TRUE;
+        }
+
+        void background(JsonParser parser, JsonToken value) throws IOException {
+            if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE && value != JsonToken.VALUE_NULL) {
+                throw new InvalidRequestException("'background' must be a boolean.", "background");
+            }
+            background = value == JsonToken.VALUE_TRUE;
+            backgroundStart = (int) parser.currentTokenLocation().getByteOffset();
         }
 
         void streamOptions(JsonParser parser, JsonToken value) throws IOException {

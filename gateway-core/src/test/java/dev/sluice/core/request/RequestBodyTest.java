@@ -81,6 +81,23 @@ class RequestBodyTest {
     }
 
     @Test
+    void turnsBackgroundOffForTheProvider() {
+        RequestBody body = parse("{\"model\":\"p/m\",\"background\":true,\"input\":\"x\"}");
+
+        assertThat(body.background()).isTrue();
+        assertThat(new String(body.forUpstream("m", false), StandardCharsets.UTF_8))
+                .isEqualTo("{\"model\":\"m\",\"background\":false,\"input\":\"x\"}");
+    }
+
+    @Test
+    void knowsWhichTopLevelFieldsAreSet() {
+        RequestBody body = parse("{\"model\":\"m\",\"messages\":[],\"prompt\":null,\"x\":{\"prompt\":1}}");
+
+        assertThat(body.has("messages")).isTrue();
+        assertThat(body.has("prompt")).isFalse();
+    }
+
+    @Test
     void refusesMalformedJson() {
         assertThatThrownBy(() -> parse("{\"model\":"))
                 .isInstanceOf(InvalidRequestException.class)
