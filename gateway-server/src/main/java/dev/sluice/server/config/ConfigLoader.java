@@ -34,7 +34,7 @@ public final class ConfigLoader {
     public static final String CONFIG_FLAG = "--config";
 
     /** Top-level sections; a new section is one entry here, one reader class and one record component. */
-    private static final List<String> SECTIONS = List.of(AuthSection.NAME, PricingSection.NAME, ProvidersSection.NAME,
+    private static final List<String> SECTIONS = List.of(AsyncSection.NAME, AuthSection.NAME, PricingSection.NAME, ProvidersSection.NAME,
             ServerSection.NAME, StoreSection.NAME, VirtualKeysSection.NAME);
 
     private final Map<String, String> env;
@@ -74,14 +74,10 @@ public final class ConfigLoader {
         AuthSettings auth = AuthSection.read(root);
         List<VirtualKeySpec> virtualKeys = VirtualKeysSection.read(root);
         Pricing pricing = PricingSection.read(root);
-        return new SluiceConfig(server, providerConfigs, store, auth, virtualKeys, pricing);
+        AsyncSettings async = AsyncSection.read(root);
+        return new SluiceConfig(server, providerConfigs, store, auth, virtualKeys, pricing, async);
     }
 
-    /**
-     * The configuration used when no file is given: the server on 127.0.0.1:8080, a {@code demo} mock
-     * provider, and every well-known provider whose API key variable is set; the default store, the admin
-     * API off, virtual keys optional and none declared, every model free.
-     */
     /**
      * Reads one virtual key sent to the admin API with the same rules and messages as the file's
      * {@code virtual_keys} entries; the value may be left out, for the gateway to generate.
@@ -92,6 +88,11 @@ public final class ConfigLoader {
         return VirtualKeysSection.key(ConfigNode.root(source, fields), false);
     }
 
+    /**
+     * The configuration used when no file is given: the server on 127.0.0.1:8080, a {@code demo} mock
+     * provider, and every well-known provider whose API key variable is set; the default store, the admin
+     * API off, virtual keys optional and none declared, every model free.
+     */
     public SluiceConfig defaults() {
         List<ProviderConfig> providerConfigs = new ArrayList<>();
         providerConfigs.add(ProviderConfig.builder("demo", "mock")
@@ -100,7 +101,7 @@ public final class ConfigLoader {
                 .build());
         providerConfigs.addAll(WellKnownProviders.enabledBy(env));
         return new SluiceConfig(ServerSettings.defaults(), providerConfigs, StoreSettings.defaults(),
-                AuthSettings.defaults(), List.of(), Pricing.FREE);
+                AuthSettings.defaults(), List.of(), Pricing.FREE, AsyncSettings.defaults());
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param auth        the admin token and whether inference needs a virtual key
  * @param virtualKeys the virtual keys declared in the file, in order; names and values are unique
  * @param pricing     USD per million tokens by {@code provider/model} glob, first match wins
+ * @param async       how async jobs run and how long their results are kept
  */
 public record SluiceConfig(
         ServerSettings server,
@@ -23,7 +24,8 @@ public record SluiceConfig(
         StoreSettings store,
         AuthSettings auth,
         List<VirtualKeySpec> virtualKeys,
-        Pricing pricing) {
+        Pricing pricing,
+        AsyncSettings async) {
 
     public SluiceConfig {
         Objects.requireNonNull(server, "server");
@@ -32,6 +34,7 @@ public record SluiceConfig(
         Objects.requireNonNull(auth, "auth");
         virtualKeys = List.copyOf(virtualKeys);
         Objects.requireNonNull(pricing, "pricing");
+        Objects.requireNonNull(async, "async");
     }
 
     /** Shows virtual keys by name only: {@link VirtualKeySpec}'s own text would include the secret value. */
@@ -39,6 +42,6 @@ public record SluiceConfig(
     public String toString() {
         return "SluiceConfig[server=" + server + ", providers=" + providers + ", store=" + store + ", auth=" + auth
                 + ", virtualKeys=" + virtualKeys.stream().map(VirtualKeySpec::name).toList()
-                + ", pricing=" + pricing + "]";
+                + ", pricing=" + pricing + ", async=" + async + "]";
     }
 }

@@ -1,0 +1,24 @@
+package dev.sluice.server.config;
+
+import java.util.List;
+
+/** Reads the {@code async:} section; every key is optional. */
+final class AsyncSection {
+
+    static final String NAME = "async";
+    private static final List<String> KEYS = List.of("max_concurrency", "result_ttl_seconds");
+
+    private AsyncSection() {
+    }
+
+    static AsyncSettings read(ConfigNode root) {
+        return root.map(NAME).map(AsyncSection::read0).orElseGet(AsyncSettings::defaults);
+    }
+
+    private static AsyncSettings read0(ConfigNode async) {
+        async.requireOnly(KEYS);
+        int ttl = async.positiveInteger("result_ttl_seconds", AsyncSettings.DEFAULT_RESULT_TTL_SECONDS);
+        int concurrency = async.positiveInteger("max_concurrency", AsyncSettings.DEFAULT_MAX_CONCURRENCY);
+        return async.validated(() -> new AsyncSettings(ttl, concurrency));
+    }
+}
