@@ -3,6 +3,7 @@ package dev.sluice.core;
 import dev.sluice.core.error.InvalidRequestException;
 import dev.sluice.core.governance.Governor;
 import dev.sluice.core.ids.SecureIds;
+import dev.sluice.core.jobs.AsyncJobService;
 import dev.sluice.core.governance.MeteredStream;
 import dev.sluice.core.keys.VirtualKeyService;
 import dev.sluice.core.provider.ProviderAdapter;
@@ -28,6 +29,7 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,12 +46,14 @@ public final class Gateway {
     private final Governor governor;
     private final VirtualKeyService virtualKeys;
     private final Store store;
+    private final AsyncJobService jobs;
 
-    private Gateway(Router router, Governor governor, VirtualKeyService virtualKeys, Store store) {
+    private Gateway(Router router, Governor governor, VirtualKeyService virtualKeys, Store store, Clock clock, Duration resultTtl) {
         this.router = router;
         this.governor = governor;
         this.virtualKeys = virtualKeys;
         this.store = store;
+        this.jobs = new AsyncJobService(store.jobs(), governor, this::resolve, clock, resultTtl, () -> { });
     }
 
     public static Builder builder() {
@@ -90,6 +94,11 @@ public final class Gateway {
     /** Creating, changing and deleting virtual keys, and reading their usage. */
     public VirtualKeyService virtualKeys() {
         return virtualKeys;
+    }
+
+    /** Async jobs: submit an inference now, find its result later. */
+    public AsyncJobService jobs() {
+        return jobs;
     }
 
     /** The store this engine keeps its state in. */
@@ -160,6 +169,7 @@ public final class Gateway {
         private Pricing pricing = Pricing.FREE;
         private Clock clock = Clock.systemUTC();
         private boolean requireVirtualKey;
+        private Duration resultTtl = Duration.ofHours(1);
 
         private Builder() {
         }
@@ -213,6 +223,12 @@ public final class Gateway {
             return this;
         }
 
+        /** How long async job results are kept when the submitter does not say (default: one hour). */
+        public Builder resultTtl(Duration resultTtl) {
+            this.resultTtl = resultTtl;
+            return this;
+        }
+
         /** Where to look for {@link ProviderFactory} services (default: this library's class loader). */
         public Builder classLoader(ClassLoader classLoader) {
             this.classLoader = classLoader;
@@ -238,7 +254,7 @@ public final class Gateway {
             }
             Governor governor = new Governor(store.virtualKeys(), store.usage(), pricing, clock, requireVirtualKey);
             VirtualKeyService keys = new VirtualKeyService(store.virtualKeys(), store.usage(), clock, governor::keysChanged);
-            return new Gateway(new Router(providers), governor, keys, store);
+            return new Gateway(new Router(providers), governor, keys, store, clock, resultTtl);
         }
     }
 }

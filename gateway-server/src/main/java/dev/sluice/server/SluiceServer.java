@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.core.Gateway;
 import dev.sluice.core.store.r2dbc.R2dbcStore;
 import dev.sluice.server.admin.VirtualKeyRoutes;
+import dev.sluice.server.async.AsyncRoutes;
 import dev.sluice.server.config.AuthSettings;
 import dev.sluice.server.config.ConfigLoader;
 import dev.sluice.server.config.ServerSettings;
@@ -81,6 +82,7 @@ public final class SluiceServer implements AutoCloseable {
                 .sendByteArray(Mono.just(HEALTHY)));
         BodyReader bodies = new BodyReader(settings.maxBodyBytes());
         new OpenAiRoutes(gateway, bodies, errors, json).register(routes);
+        new AsyncRoutes(gateway.jobs(), bodies, json).register(routes);
         if (auth.adminApiEnabled()) {
             new VirtualKeyRoutes(gateway.virtualKeys(), auth.adminToken(), bodies, json,
                     fields -> ConfigLoader.virtualKey(fields, "request body")).register(routes);

@@ -170,12 +170,7 @@ public final class VirtualKeyRoutes {
     }
 
     private Mono<Void> send(HttpServerResponse response, HttpResponseStatus status, ObjectNode body) {
-        byte[] bytes = Json.bytes(json, body);
-        return response.status(status)
-                .header(HttpHeaderNames.CONTENT_TYPE, "application/json")
-                .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(bytes.length))
-                .sendByteArray(Mono.just(bytes))
-                .then();
+        return Json.send(response, status, Json.bytes(json, body));
     }
 
     private static GatewayException notFound(String name) {

@@ -4,17 +4,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.Gateway;
+import dev.sluice.core.error.InvalidRequestException;
 import dev.sluice.core.request.GatewayRequest;
 import dev.sluice.core.request.Operation;
 import dev.sluice.core.request.RequestBody;
 import dev.sluice.core.sse.SseEvent;
+import dev.sluice.server.async.ResponsesJobs;
 import dev.sluice.server.http.BodyReader;
 import dev.sluice.server.http.CallerHeaders;
 import dev.sluice.server.http.ErrorResponder;
 import dev.sluice.server.http.HttpRoutes;
 import dev.sluice.server.http.Json;
 import dev.sluice.server.http.SseResponder;
-import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -36,9 +38,11 @@ public final class OpenAiRoutes {
     private final ErrorResponder errors;
     private final SseResponder sse;
     private final ObjectMapper json;
+    private final ResponsesJobs responsesJobs;
 
     public OpenAiRoutes(Gateway gateway, BodyReader bodies, ErrorResponder errors, ObjectMapper json) {
         this.gateway = gateway;
+        this.responsesJobs = new ResponsesJobs(gateway.jobs(), json);
         this.bodies = bodies;
         this.errors = errors;
         this.sse = new SseResponder(errors);
@@ -52,19 +56,33 @@ public final class OpenAiRoutes {
             routes.post("/openai/v1/" + operation.path(), integration);
             routes.post("/openai/" + operation.path(), integration);
         }
+        responsesJobs.register(routes);
         routes.get("/v1/models", this::models);
         routes.get("/openai/v1/models", this::models);
         routes.get("/openai/models", this::models);
     }
 
     private Mono<Void> infer(HttpServerRequest request, HttpServerResponse response, Operation operation, String defaultProvider) {
+        HttpHeaders headers = request.requestHeaders();
+        boolean integration = defaultProvider != null;
+        String retrievedId = integration ? ResponsesJobs.retrievedId(headers) : null;
+        if (integration && (retrievedId != null || ResponsesJobs.asksAsync(headers)) && operation != Operation.RESPONSES) {
+            return Mono.error(new InvalidRequestException(operation.path() + " cannot express a pending result, so it does not"
+                    + " take '" + ResponsesJobs.ASYNC_HEADER + "'; use /v1/async/" + operation.path() + " instead.", null));
+        }
+        if (retrievedId != null) {
+            // The body of a retrieval carries nothing ("{}" is fine): read it only to finish the exchange.
+            return bodies.read(request).then(responsesJobs.retrieve(response, retrievedId, headers));
+        }
         return bodies.read(request).flatMap(bytes -> {
-            GatewayRequest call = new GatewayRequest(operation, RequestBody.parse(bytes), defaultProvider,
-                    CallerHeaders.from(request.requestHeaders()));
+            GatewayRequest call = new GatewayRequest(operation, RequestBody.parse(bytes), defaultProvider, CallerHeaders.from(headers));
+            if (operation == Operation.RESPONSES && (call.body().background() || integration && ResponsesJobs.asksAsync(headers))) {
+                return responsesJobs.submit(response, call, headers);
+            }
             if (call.stream()) {
                 return sse.send(response, gateway.stream(call), error -> SseEvent.named("error", utf8(errors.envelope(error))));
             }
-            return gateway.call(call).flatMap(answer -> sendJson(response, answer.body()));
+            return gateway.call(call).flatMap(answer -> Json.ok(response, answer.body()));
         });
     }
 
@@ -75,15 +93,8 @@ public final class OpenAiRoutes {
             for (Gateway.ModelEntry model : models) {
                 data.addObject().put("id", model.id()).put("object", "model").put("created", 0).put("owned_by", model.provider());
             }
-            return sendJson(response, Json.bytes(json, list));
+            return Json.ok(response, Json.bytes(json, list));
         });
-    }
-
-    static Mono<Void> sendJson(HttpServerResponse response, byte[] body) {
-        return response.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
-                .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length))
-                .sendByteArray(Mono.just(body))
-                .then();
     }
 
     private static String utf8(byte[] bytes) {

@@ -1,0 +1,87 @@
+package dev.sluice.server.async;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.core.error.GatewayException;
+import dev.sluice.core.error.InvalidRequestException;
+import dev.sluice.core.jobs.AsyncJob;
+import dev.sluice.core.jobs.AsyncJobService;
+import dev.sluice.core.request.GatewayRequest;
+import dev.sluice.core.request.Operation;
+import dev.sluice.core.request.RequestBody;
+import dev.sluice.server.http.BodyReader;
+import dev.sluice.server.http.CallerHeaders;
+import dev.sluice.server.http.HttpRoutes;
+import dev.sluice.server.http.Json;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerResponse;
+
+import java.time.Duration;
+
+/**
+ * {@code POST /v1/async/{type}} submits the body of the synchronous endpoint as a job (202 with its id);
+ * {@code GET /v1/async/{type}/{id}} polls it: 202 while it waits or runs, 200 once it has finished. Every
+ * inference type gets these routes, with no code of its own.
+ */
+public final class AsyncRoutes {
+
+    /** Seconds to keep the result after completion; a missing or non-positive value means the default. */
+    public static final String RESULT_TTL_HEADER = "x-bf-async-job-result-ttl";
+
+    private final AsyncJobService jobs;
+    private final BodyReader bodies;
+    private final ObjectMapper json;
+    private final AsyncJobJson views;
+
+    public AsyncRoutes(AsyncJobService jobs, BodyReader bodies, ObjectMapper json) {
+        this.jobs = jobs;
+        this.bodies = bodies;
+        this.json = json;
+        this.views = new AsyncJobJson(json);
+    }
+
+    public void register(HttpRoutes routes) {
+        for (Operation operation : Operation.values()) {
+            String base = "/v1/async/" + operation.path();
+            routes.add(HttpMethod.POST, base, (request, response, params) -> bodies.read(request).flatMap(bytes -> {
+                GatewayRequest call = new GatewayRequest(operation, RequestBody.parse(bytes), null, CallerHeaders.from(request.requestHeaders()));
+                return jobs.submit(call, resultTtl(request.requestHeaders()))
+                        .flatMap(job -> send(response, HttpResponseStatus.ACCEPTED, job));
+            }));
+            routes.add(HttpMethod.GET, base + "/{id}", (request, response, params) -> {
+                String id = params.get("id");
+                if (id.isBlank()) {
+                    return Mono.error(new InvalidRequestException("The job id is empty: poll " + base + "/{id}.", "id"));
+                }
+                return jobs.find(id, operation, CallerHeaders.from(request.requestHeaders()))
+                        .switchIfEmpty(Mono.error(() -> notFound(id)))
+                        .flatMap(job -> send(response, job.status().isFinal() ? HttpResponseStatus.OK : HttpResponseStatus.ACCEPTED, job));
+            });
+        }
+    }
+
+    /** The result TTL the submitter asked for, or {@code null} (the default) when absent or not a positive number. */
+    public static Duration resultTtl(HttpHeaders headers) {
+        String value = headers.get(RESULT_TTL_HEADER);
+        if (value == null) {
+            return null;
+        }
+        try {
+            long seconds = Long.parseLong(value.strip());
+            return seconds > 0 ? Duration.ofSeconds(seconds) : null;
+        } catch (NumberFormatException notANumber) {
+            return null;
+        }
+    }
+
+    /** Not found, whatever the reason: a job another key owns must look exactly like one that never existed. */
+    public static GatewayException notFound(String id) {
+        return new GatewayException(404, "invalid_request_error", "job_not_found", "id", "No async job with id '" + id + "'.");
+    }
+
+    private Mono<Void> send(HttpServerResponse response, HttpResponseStatus status, AsyncJob job) {
+        return Json.send(response, status, Json.bytes(json, views.of(job)));
+    }
+}

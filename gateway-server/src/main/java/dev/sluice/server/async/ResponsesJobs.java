@@ -1,0 +1,92 @@
+package dev.sluice.server.async;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.core.error.InvalidRequestException;
+import dev.sluice.core.jobs.AsyncJob;
+import dev.sluice.core.jobs.AsyncJobService;
+import dev.sluice.core.jobs.JobStatus;
+import dev.sluice.core.request.Caller;
+import dev.sluice.core.request.GatewayRequest;
+import dev.sluice.core.request.Operation;
+import dev.sluice.server.http.CallerHeaders;
+import dev.sluice.server.http.HttpRoutes;
+import dev.sluice.server.http.Json;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * Responses run as jobs: OpenAI's background mode ({@code "background": true}, then
+ * {@code GET /v1/responses/{id}} and {@code POST /v1/responses/{id}/cancel}) and the integration route's
+ * {@code x-bf-async} (submit) and {@code x-bf-async-id} (retrieve) headers.
+ */
+public final class ResponsesJobs {
+
+    public static final String ASYNC_HEADER = "x-bf-async";
+    public static final String ASYNC_ID_HEADER = "x-bf-async-id";
+
+    private final AsyncJobService jobs;
+    private final ObjectMapper json;
+    private final ResponseObjects objects;
+
+    public ResponsesJobs(AsyncJobService jobs, ObjectMapper json) {
+        this.jobs = jobs;
+        this.json = json;
+        this.objects = new ResponseObjects(json);
+    }
+
+    public void register(HttpRoutes routes) {
+        for (String base : new String[] {"/v1/responses", "/openai/v1/responses", "/openai/responses"}) {
+            routes.add(HttpMethod.GET, base + "/{id}", (request, response, params) ->
+                    find(params.get("id"), request.requestHeaders()).flatMap(job -> send(response, job)));
+            routes.add(HttpMethod.POST, base + "/{id}/cancel", (request, response, params) ->
+                    cancel(params.get("id"), request.requestHeaders()).flatMap(job -> send(response, job)));
+        }
+    }
+
+    /** Whether the headers ask to submit the request as a job ({@code x-bf-async} with any non-empty value). */
+    public static boolean asksAsync(HttpHeaders headers) {
+        String value = headers.get(ASYNC_HEADER);
+        return value != null && !value.isBlank();
+    }
+
+    /** The job id of an {@code x-bf-async-id} retrieval, or {@code null}. */
+    public static String retrievedId(HttpHeaders headers) {
+        String value = headers.get(ASYNC_ID_HEADER);
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    /** Submits the request as a job and answers 200 with the queued Responses object. */
+    public Mono<Void> submit(HttpServerResponse response, GatewayRequest request, HttpHeaders headers) {
+        return jobs.submit(request, AsyncRoutes.resultTtl(headers)).flatMap(job -> send(response, job));
+    }
+
+    /**
+     * Answers an {@code x-bf-async-id} retrieval: the Responses object (pending or final) with 200, or, for a
+     * failed job, its stored status code and error body, as the synchronous call would have answered.
+     */
+    public Mono<Void> retrieve(HttpServerResponse response, String id, HttpHeaders headers) {
+        return find(id, headers).flatMap(job -> job.status() == JobStatus.FAILED && job.error() != null
+                ? Json.send(response, HttpResponseStatus.valueOf(job.statusCode() == null ? 500 : job.statusCode()), job.error())
+                : send(response, job));
+    }
+
+    private Mono<AsyncJob> find(String id, HttpHeaders headers) {
+        Caller caller = CallerHeaders.from(headers);
+        return jobs.find(id, Operation.RESPONSES, caller).switchIfEmpty(Mono.error(() -> AsyncRoutes.notFound(id)));
+    }
+
+    private Mono<AsyncJob> cancel(String id, HttpHeaders headers) {
+        return jobs.cancel(id, Operation.RESPONSES, CallerHeaders.from(headers))
+                .switchIfEmpty(Mono.error(() -> AsyncRoutes.notFound(id)))
+                .flatMap(job -> job.status() == JobStatus.CANCELLED ? Mono.just(job)
+                        : Mono.error(new InvalidRequestException("Response " + id + " is already " + job.status().wire()
+                                + " and cannot be cancelled.", "id")));
+    }
+
+    private Mono<Void> send(HttpServerResponse response, AsyncJob job) {
+        return Json.ok(response, Json.bytes(json, objects.of(job)));
+    }
+}
