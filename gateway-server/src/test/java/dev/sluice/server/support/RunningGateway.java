@@ -67,12 +67,6 @@ public final class RunningGateway implements AutoCloseable {
         return server.port();
     }
 
-    public HttpResponse<String> post(String path, String body) {
-        return send(HttpRequest.newBuilder(URI.create(url(path)))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
-    }
-
     public HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(URI.create(url(path))).GET());
     }
@@ -102,6 +96,16 @@ public final class RunningGateway implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The engine behind the server, to look at its store in assertions. */
+    public Gateway gateway() {
+        return server.gateway();
+    }
+
+    /** A POST of a JSON body with the given headers. */
+    public HttpResponse<String> post(String path, String body, String... headers) {
+        return send(request(path, headers).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     public HttpClient client() {

@@ -1,0 +1,52 @@
+package dev.sluice.server.support;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** An OpenAI-compatible chat upstream that answers after a delay and records how many calls it had at once. */
+public final class CountingUpstream implements AutoCloseable {
+
+    private static final String ANSWER = """
+            {"id":"chatcmpl-counted","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,\
+            "message":{"role":"assistant","content":"counted"},"finish_reason":"stop"}],\
+            "usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}""";
+
+    private final AtomicInteger current = new AtomicInteger();
+    private final AtomicInteger peak = new AtomicInteger();
+    private final AtomicInteger total = new AtomicInteger();
+    private final DisposableServer server;
+
+    public CountingUpstream(Duration delay) {
+        server = HttpServer.create().host("127.0.0.1").port(0)
+                .route(routes -> routes.post("/v1/chat/completions", (request, response) -> request.receive().then(Mono.defer(() -> {
+                    peak.accumulateAndGet(current.incrementAndGet(), Math::max);
+                    total.incrementAndGet();
+                    return Mono.delay(delay);
+                })).then(response.header(HttpHeaderNames.CONTENT_TYPE, "application/json").sendString(Mono.just(ANSWER)).then())
+                        .doFinally(signal -> current.decrementAndGet())))
+                .bindNow(Duration.ofSeconds(10));
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.port() + "/v1";
+    }
+
+    /** The most calls the upstream had in flight at once. */
+    public int peak() {
+        return peak.get();
+    }
+
+    public int total() {
+        return total.get();
+    }
+
+    @Override
+    public void close() {
+        server.disposeNow(Duration.ofSeconds(5));
+    }
+}
