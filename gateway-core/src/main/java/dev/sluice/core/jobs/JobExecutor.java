@@ -17,15 +17,13 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-/**
- * Runs queued jobs of one instance with a bounded number in flight.
- *
- * <p>Claims happen in rounds, one at a time: a round asks the queue only for as many jobs as there are free slots,
- * and only rounds start executions, so the slots counted at the start of a round can only have grown by its end.
- * Rounds are triggered by the poll, by {@link #wake()} and by every execution that ends; triggers arriving while a
- * round runs collapse into a single next round. An executor runs once: after {@link #stop()} make a new one.
- */
+/** Runs queued jobs of one instance with a bounded number in flight. */
 public final class JobExecutor {
+
+    // Claims happen in rounds, one at a time: a round asks the queue only for as many jobs as there are free slots,
+    // and only rounds start executions, so the free slots counted at the start of a round can only have grown by its
+    // end; no lock is needed for the bound. Rounds are triggered by the poll, by wake() and by every execution that
+    // ends; triggers arriving while a round runs collapse into a single next round.
 
     private static final Logger log = LoggerFactory.getLogger(JobExecutor.class);
 
@@ -60,7 +58,11 @@ public final class JobExecutor {
                 owner);
     }
 
-    /** Begins polling (with a first claim right away) and sweeping; idempotent. */
+    /**
+     * Begins polling (with a first claim right away) and sweeping; idempotent.
+     *
+     * @throws IllegalStateException when the executor was stopped: an executor runs once
+     */
     public void start() {
         State previous = state.compareAndExchange(State.NEW, State.RUNNING);
         if (previous == State.STOPPED) {
@@ -73,7 +75,8 @@ public final class JobExecutor {
         Flux<Long> wakes = Flux.create(sink -> wakeUps = sink, FluxSink.OverflowStrategy.LATEST);
         claimLoop.update(Flux.merge(ticks, wakes)
                 .takeUntilOther(stopClaiming.asMono())
-                // With one round running and one queued, further triggers are dropped: the queued round serves them.
+                // concatMap's prefetch of 1 queues one trigger behind the running round; the rest are dropped here,
+                // as that queued round serves them. Rounds thus never overlap, and never pile up.
                 .onBackpressureDrop()
                 .concatMap(trigger -> claimRound(), 1)
                 .doFinally(signal -> claimLoopDone.tryEmitEmpty())
