@@ -3,7 +3,13 @@ package dev.sluice.core;
 import dev.sluice.core.error.InvalidRequestException;
 import dev.sluice.core.governance.Governor;
 import dev.sluice.core.ids.SecureIds;
+import dev.sluice.core.error.ErrorEnvelope;
+import dev.sluice.core.error.GatewayException;
+import dev.sluice.core.jobs.AsyncJob;
 import dev.sluice.core.jobs.AsyncJobService;
+import dev.sluice.core.jobs.ExecutorSettings;
+import dev.sluice.core.jobs.JobExecutor;
+import dev.sluice.core.jobs.JobOutcome;
 import dev.sluice.core.governance.MeteredStream;
 import dev.sluice.core.keys.VirtualKeyService;
 import dev.sluice.core.provider.ProviderAdapter;
@@ -16,6 +22,7 @@ import dev.sluice.core.request.Caller;
 import dev.sluice.core.request.GatewayRequest;
 import dev.sluice.core.request.GatewayResponse;
 import dev.sluice.core.request.Operation;
+import dev.sluice.core.request.RequestBody;
 import dev.sluice.core.routing.Provider;
 import dev.sluice.core.routing.Route;
 import dev.sluice.core.routing.Router;
@@ -47,13 +54,16 @@ public final class Gateway {
     private final VirtualKeyService virtualKeys;
     private final Store store;
     private final AsyncJobService jobs;
+    private final JobExecutor executor;
 
-    private Gateway(Router router, Governor governor, VirtualKeyService virtualKeys, Store store, Clock clock, Duration resultTtl) {
+    private Gateway(Builder settings, Router router, Governor governor, VirtualKeyService virtualKeys) {
         this.router = router;
         this.governor = governor;
         this.virtualKeys = virtualKeys;
-        this.store = store;
-        this.jobs = new AsyncJobService(store.jobs(), governor, this::resolve, clock, resultTtl, () -> { });
+        this.store = settings.store;
+        this.executor = new JobExecutor(store.jobs(), this::run, settings.clock, settings.timer, settings.jobSettings,
+                "sluice-" + SecureIds.hex(6));
+        this.jobs = new AsyncJobService(store.jobs(), governor, this::resolve, settings.clock, settings.resultTtl, executor::wake);
     }
 
     public static Builder builder() {
@@ -128,11 +138,32 @@ public final class Gateway {
         return router.providers().stream().map(Provider::name).toList();
     }
 
-    /** Releases every provider's connections and timers, then the store. */
+    /**
+     * Stops running jobs (handing them back to the queue for another instance or the next start), then
+     * releases every provider's connections and timers, then the store.
+     */
     public Mono<Void> close() {
-        return Flux.fromIterable(router.providers())
+        return executor.stop().onErrorResume(e -> Mono.empty()).thenMany(Flux.fromIterable(router.providers()))
                 .flatMap(provider -> provider.adapter().close().onErrorResume(e -> Mono.empty()))
                 .then(store.close());
+    }
+
+    /** Runs a claimed job as its submitter's request; every failure becomes a failed outcome with its status. */
+    private Mono<JobOutcome> run(AsyncJob job) {
+        return Mono.defer(() -> {
+                    Operation operation = Operation.fromPath(job.operation());
+                    if (operation == null) {
+                        throw new IllegalStateException("job " + job.id() + " has an unknown operation " + job.operation());
+                    }
+                    return call(new GatewayRequest(operation, RequestBody.parse(job.request()), job.defaultProvider(),
+                            Caller.ownedBy(job.ownerKeyId())));
+                })
+                .map(answer -> JobOutcome.completed(answer.body()))
+                .onErrorResume(error -> {
+                    GatewayException failure = error instanceof GatewayException known ? known
+                            : new GatewayException(500, "server_error", "internal_error", null, "The job failed unexpectedly.");
+                    return Mono.just(JobOutcome.failed(failure.status(), ErrorEnvelope.bodyOf(failure)));
+                });
     }
 
     private Route resolve(GatewayRequest request) {
@@ -170,6 +201,7 @@ public final class Gateway {
         private Clock clock = Clock.systemUTC();
         private boolean requireVirtualKey;
         private Duration resultTtl = Duration.ofHours(1);
+        private ExecutorSettings jobSettings = ExecutorSettings.DEFAULTS;
 
         private Builder() {
         }
@@ -229,6 +261,12 @@ public final class Gateway {
             return this;
         }
 
+        /** How this instance runs async jobs: how many at once, how often it polls (default {@link ExecutorSettings#DEFAULTS}). */
+        public Builder jobSettings(ExecutorSettings jobSettings) {
+            this.jobSettings = jobSettings;
+            return this;
+        }
+
         /** Where to look for {@link ProviderFactory} services (default: this library's class loader). */
         public Builder classLoader(ClassLoader classLoader) {
             this.classLoader = classLoader;
@@ -254,7 +292,11 @@ public final class Gateway {
             }
             Governor governor = new Governor(store.virtualKeys(), store.usage(), pricing, clock, requireVirtualKey);
             VirtualKeyService keys = new VirtualKeyService(store.virtualKeys(), store.usage(), clock, governor::keysChanged);
-            return new Gateway(new Router(providers), governor, keys, store, clock, resultTtl);
+            Gateway gateway = new Gateway(this, new Router(providers), governor, keys);
+            if (store != Store.none()) {
+                gateway.executor.start();
+            }
+            return gateway;
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.sluice.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.core.Gateway;
+import dev.sluice.core.jobs.ExecutorSettings;
 import dev.sluice.core.store.r2dbc.R2dbcStore;
 import dev.sluice.server.admin.VirtualKeyRoutes;
 import dev.sluice.server.async.AsyncRoutes;
@@ -52,6 +53,8 @@ public final class SluiceServer implements AutoCloseable {
                     Gateway.Builder builder = Gateway.builder()
                             .store(store)
                             .clock(clock)
+                            .resultTtl(Duration.ofSeconds(config.async().resultTtlSeconds()))
+                            .jobSettings(ExecutorSettings.DEFAULTS.withMaxConcurrency(config.async().maxConcurrency()))
                             .pricing(config.pricing())
                             .requireVirtualKey(config.auth().requireVirtualKey());
                     config.providers().forEach(builder::provider);
