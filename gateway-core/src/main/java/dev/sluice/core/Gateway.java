@@ -7,7 +7,7 @@ import dev.sluice.core.error.ErrorEnvelope;
 import dev.sluice.core.error.GatewayException;
 import dev.sluice.core.jobs.AsyncJob;
 import dev.sluice.core.jobs.AsyncJobService;
-import dev.sluice.core.jobs.ExecutorSettings;
+import dev.sluice.core.work.ExecutorSettings;
 import dev.sluice.core.jobs.JobExecutor;
 import dev.sluice.core.jobs.JobOutcome;
 import dev.sluice.core.governance.MeteredStream;

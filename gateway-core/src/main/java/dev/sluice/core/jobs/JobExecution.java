@@ -4,16 +4,13 @@ import dev.sluice.core.error.ErrorEnvelope;
 import dev.sluice.core.error.GatewayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
 
 import java.time.Clock;
-import java.time.Duration;
 
 /**
- * Runs one claimed job to its stored outcome while holding its lease. Losing the lease (the job was cancelled, or
- * another instance took it over) cancels the run, so that the upstream call stops and nothing is stored.
+ * Runs one claimed job to its stored outcome. The executor holds the lease and cancels this run when the
+ * lease is lost (the job was cancelled or taken over), so that the upstream call stops and nothing is stored.
  */
 final class JobExecution {
 
@@ -23,33 +20,21 @@ final class JobExecution {
     private static final JobOutcome INTERNAL_ERROR = JobOutcome.failed(500, ErrorEnvelope.envelope(new GatewayException(
             500, "server_error", "internal_error", null, "The job failed inside the gateway.")));
 
-    private static final Duration MIN_RENEWAL = Duration.ofMillis(1);
-
     private final AsyncJobRepository jobs;
     private final JobRunner runner;
     private final Clock clock;
-    private final Scheduler timer;
-    private final Duration lease;
-    private final Duration renewEvery;
     private final String owner;
 
-    JobExecution(AsyncJobRepository jobs, JobRunner runner, Clock clock, Scheduler timer, Duration lease, String owner) {
+    JobExecution(AsyncJobRepository jobs, JobRunner runner, Clock clock, String owner) {
         this.jobs = jobs;
         this.runner = runner;
         this.clock = clock;
-        this.timer = timer;
-        this.lease = lease;
-        // A third of the lease leaves two renewals' worth of slack for a slow database before the lease lapses.
-        Duration third = lease.dividedBy(3);
-        this.renewEvery = third.compareTo(MIN_RENEWAL) < 0 ? MIN_RENEWAL : third;
         this.owner = owner;
     }
 
-    /** Completes once the outcome is stored or the run is given up; never errors. */
+    /** Completes once the outcome is stored; never errors. */
     Mono<Void> run(AsyncJob job) {
         return outcome(job)
-                .takeUntilOther(leaseLost(job.id()))
-                .switchIfEmpty(Mono.<JobOutcome>fromRunnable(() -> log.debug("Job {} lost its lease; its run was cancelled", job.id())))
                 .flatMap(outcome -> jobs.finish(job.id(), owner, outcome.status(), outcome.statusCode(), outcome.result(),
                         outcome.error(), clock.instant()))
                 // false: cancelled or taken over meanwhile, which is not ours to report.
@@ -75,18 +60,5 @@ final class JobExecution {
                     log.warn("Job {} failed in its runner; stored as an internal error", job.id(), error);
                     return Mono.just(INTERNAL_ERROR);
                 });
-    }
-
-    /** Emits once a renewal is refused; a renewal that errors (database briefly down) is tried again next time. */
-    private Mono<Boolean> leaseLost(String id) {
-        return Flux.interval(renewEvery, renewEvery, timer)
-                .onBackpressureDrop()
-                .concatMap(tick -> Mono.defer(() -> jobs.renewLease(id, owner, clock.instant().plus(lease)))
-                        .onErrorResume(error -> {
-                            log.warn("Renewing the lease of job {} failed; trying again", id, error);
-                            return Mono.just(true);
-                        }), 1)
-                .filter(renewed -> !renewed)
-                .next();
     }
 }

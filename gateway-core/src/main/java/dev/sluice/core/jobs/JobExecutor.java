@@ -1,183 +1,76 @@
 package dev.sluice.core.jobs;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
-import reactor.core.Disposables;
+import dev.sluice.core.work.ExecutorSettings;
+import dev.sluice.core.work.LeasedExecutor;
+import dev.sluice.core.work.LeasedQueue;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import java.time.Instant;
 
-/** Runs queued jobs of one instance with a bounded number in flight. */
+/** Runs queued async jobs of one instance with a bounded number in flight, each under a lease. */
 public final class JobExecutor {
 
-    // Claims happen in rounds, one at a time: a round asks the queue only for as many jobs as there are free slots,
-    // and only rounds start executions, so the free slots counted at the start of a round can only have grown by its
-    // end; no lock is needed for the bound. Rounds are triggered by the poll, by wake() and by every execution that
-    // ends; triggers arriving while a round runs collapse into a single next round.
-
-    private static final Logger log = LoggerFactory.getLogger(JobExecutor.class);
-
-    private enum State { NEW, RUNNING, STOPPED }
-
-    private final AsyncJobRepository jobs;
-    private final Clock clock;
-    private final Scheduler timer;
-    private final ExecutorSettings settings;
-    private final String owner;
-    private final JobExecution execution;
-
-    private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final Disposable.Composite executions = Disposables.composite();
-    private final Disposable.Swap claimLoop = Disposables.swap();
-    private final Disposable.Swap sweepLoop = Disposables.swap();
-    private final Sinks.One<Boolean> stopClaiming = Sinks.one();
-    private final Sinks.Empty<Void> claimLoopDone = Sinks.empty();
-    private final Mono<Void> stop = Mono.defer(this::shutdown).cache();
-    /** Set when the claim loop subscribes; a {@code Flux.create} sink, because wake-ups come from any thread at once. */
-    private volatile FluxSink<Long> wakeUps;
+    private final LeasedExecutor<AsyncJob> executor;
 
     public JobExecutor(AsyncJobRepository jobs, JobRunner runner, Clock clock, Scheduler timer, ExecutorSettings settings,
                        String owner) {
-        this.jobs = Objects.requireNonNull(jobs, "jobs");
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.timer = Objects.requireNonNull(timer, "timer");
-        this.settings = Objects.requireNonNull(settings, "settings");
-        this.owner = Objects.requireNonNull(owner, "owner");
-        this.execution = new JobExecution(jobs, Objects.requireNonNull(runner, "runner"), clock, timer, settings.lease(),
-                owner);
+        JobExecution execution = new JobExecution(jobs, runner, clock, owner);
+        this.executor = new LeasedExecutor<>("jobs", new Queue(jobs), execution::run, clock, timer, settings, owner);
     }
 
     /**
-     * Begins polling (with a first claim right away) and sweeping; idempotent.
+     * Begins polling (with a first claim right away) and sweeping expired results; idempotent.
      *
      * @throws IllegalStateException when the executor was stopped: an executor runs once
      */
     public void start() {
-        State previous = state.compareAndExchange(State.NEW, State.RUNNING);
-        if (previous == State.STOPPED) {
-            throw new IllegalStateException("executor " + owner + " was stopped (expected: a new executor)");
-        }
-        if (previous == State.RUNNING) {
-            return;
-        }
-        Flux<Long> ticks = Flux.interval(Duration.ZERO, settings.pollInterval(), timer);
-        Flux<Long> wakes = Flux.create(sink -> wakeUps = sink, FluxSink.OverflowStrategy.LATEST);
-        claimLoop.update(Flux.merge(ticks, wakes)
-                .takeUntilOther(stopClaiming.asMono())
-                // concatMap's prefetch of 1 queues one trigger behind the running round; the rest are dropped here,
-                // as that queued round serves them. Rounds thus never overlap, and never pile up.
-                .onBackpressureDrop()
-                .concatMap(trigger -> claimRound(), 1)
-                .doFinally(signal -> claimLoopDone.tryEmitEmpty())
-                .subscribe());
-        sweepLoop.update(Flux.interval(settings.sweepInterval(), settings.sweepInterval(), timer)
-                .onBackpressureDrop()
-                .concatMap(tick -> sweep(), 1)
-                .subscribe());
+        executor.start();
     }
 
     /** A job was just submitted on this instance: claim now instead of at the next poll. */
     public void wake() {
-        FluxSink<Long> sink = wakeUps;
-        if (sink != null) {
-            sink.next(0L);
-        }
+        executor.wake();
     }
 
-    /**
-     * Stops claiming and sweeping, cancels running executions and hands their jobs back to the queue, so that
-     * another instance or the next start runs them. Lazy, like every Mono; completes when done.
-     */
+    /** Stops, handing running jobs back to the queue for another instance or the next start. */
     public Mono<Void> stop() {
-        return stop;
+        return executor.stop();
     }
 
     /** Jobs running now. */
     public int inFlight() {
-        return inFlight.get();
+        return executor.inFlight();
     }
 
     /** Stops at once without handing jobs back, as a crashed instance would; for tests of taking work over. */
     void crash() {
-        state.set(State.STOPPED);
-        claimLoop.dispose();
-        sweepLoop.dispose();
-        executions.dispose();
+        executor.crash();
     }
 
-    private Mono<Void> claimRound() {
-        return Mono.defer(() -> {
-                    int free = settings.maxConcurrency() - inFlight.get();
-                    if (free <= 0 || state.get() != State.RUNNING) {
-                        return Mono.<Void>empty();
-                    }
-                    // Launched once the claim is over, so that runners never hold its connection.
-                    return jobs.claim(owner, clock.instant(), settings.lease(), free)
-                            .collectList()
-                            .doOnNext(this::launchAll)
-                            .then();
-                })
-                .onErrorResume(error -> {
-                    log.warn("Claiming jobs failed; trying again at the next poll", error);
-                    return Mono.empty();
-                });
-    }
-
-    private void launchAll(List<AsyncJob> claimed) {
-        claimed.forEach(this::launch);
-    }
-
-    private void launch(AsyncJob job) {
-        if (state.get() != State.RUNNING) {
-            // Stopping: the job is handed back with the others.
-            return;
+    /** The job table as a leased queue. */
+    private record Queue(AsyncJobRepository jobs) implements LeasedQueue<AsyncJob> {
+        @Override
+        public Flux<AsyncJob> claim(String owner, Instant now, Duration lease, int limit) {
+            return jobs.claim(owner, now, lease, limit);
         }
-        Disposable.Swap slot = Disposables.swap();
-        if (!executions.add(slot)) {
-            return;
-        }
-        inFlight.incrementAndGet();
-        slot.update(execution.run(job)
-                .doFinally(signal -> {
-                    inFlight.decrementAndGet();
-                    executions.remove(slot);
-                    wake();
-                })
-                .subscribe());
-    }
 
-    private Mono<Void> sweep() {
-        return Mono.defer(() -> jobs.deleteExpired(clock.instant()))
-                .doOnNext(deleted -> log.debug("Deleted {} expired jobs", deleted))
-                .onErrorResume(error -> {
-                    log.warn("Deleting expired jobs failed; trying again at the next sweep", error);
-                    return Mono.empty();
-                })
-                .then();
-    }
-
-    private Mono<Void> shutdown() {
-        if (state.getAndSet(State.STOPPED) != State.RUNNING) {
-            return Mono.empty();
+        @Override
+        public Mono<Boolean> renew(AsyncJob job, String owner, Instant until) {
+            return jobs.renewLease(job.id(), owner, until);
         }
-        sweepLoop.dispose();
-        stopClaiming.tryEmitValue(true);
-        // The round under way is let finish, so that no claim lands after the leases are handed back.
-        return claimLoopDone.asMono()
-                .then(Mono.fromRunnable(executions::dispose))
-                .then(Mono.defer(() -> jobs.releaseLeases(owner)))
-                .doOnNext(released -> log.info("Executor {} stopped; {} running jobs handed back", owner, released))
-                .then();
+
+        @Override
+        public Mono<Long> release(String owner) {
+            return jobs.releaseLeases(owner);
+        }
+
+        @Override
+        public Mono<Long> sweep(Instant now) {
+            return jobs.deleteExpired(now);
+        }
     }
 }

@@ -1,11 +1,11 @@
-package dev.sluice.core.jobs;
+package dev.sluice.core.work;
 
 import java.time.Duration;
 
 /**
- * How an instance runs queued jobs.
+ * How an instance runs leased work (async jobs, batches).
  *
- * @param maxConcurrency jobs running at once on this instance, {@code > 0}
+ * @param maxConcurrency units running at once on this instance, {@code > 0}
  * @param pollInterval   how often the queue is checked when nothing wakes the executor
  * @param lease          how long a claim holds before another instance may take the job over; renewed
  *                       while the job runs
@@ -18,7 +18,7 @@ public record ExecutorSettings(int maxConcurrency, Duration pollInterval, Durati
 
     public ExecutorSettings {
         if (maxConcurrency <= 0) {
-            throw new IllegalArgumentException("async.max_concurrency: " + maxConcurrency + " (expected: > 0)");
+            throw new IllegalArgumentException("max_concurrency: " + maxConcurrency + " (expected: > 0)");
         }
         requirePositive("poll interval", pollInterval);
         requirePositive("lease", lease);
