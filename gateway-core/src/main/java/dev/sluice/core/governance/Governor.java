@@ -13,6 +13,7 @@ import reactor.core.publisher.Mono;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -59,6 +60,27 @@ public final class Governor {
             }
             return new Admission(key);
         });
+    }
+
+    /**
+     * The id of the caller's key, for deciding what stored work (jobs, files, batches) it may see; empty for
+     * an anonymous caller and for a key that is unknown or unusable, which therefore see only anonymous work.
+     */
+    public Mono<Optional<String>> ownerIdOf(Caller caller) {
+        if (caller.isAnonymous()) {
+            return Mono.just(Optional.empty());
+        }
+        return identify(caller)
+                .map(admission -> Optional.ofNullable(admission.ownerId()))
+                .onErrorReturn(Optional.empty());
+    }
+
+    /** Whether stored work owned by {@code ownerKeyId} (null: anonymous) is the caller's to see. */
+    public Mono<Boolean> owns(Caller caller, String ownerKeyId) {
+        if (caller.isAnonymous() && ownerKeyId == null) {
+            return Mono.just(true);
+        }
+        return ownerIdOf(caller).map(owner -> Objects.equals(owner.orElse(null), ownerKeyId));
     }
 
     /** Whether the admitted caller may send this request to {@code provider/model} now. */

@@ -11,7 +11,6 @@ import reactor.core.publisher.Mono;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -75,8 +74,8 @@ public final class AsyncJobService {
         return jobs.findById(id)
                 .filter(job -> job.operation().equals(operation.path()))
                 .filter(job -> job.expiresAt() == null || clock.instant().isBefore(job.expiresAt()))
-                .filterWhen(job -> job.ownerKeyId() == null ? Mono.just(true)
-                        : ownerOf(caller).map(owner -> owner.filter(job.ownerKeyId()::equals).isPresent()));
+                // A job submitted without a key is anyone's to poll (its id is unguessable); a keyed one only its key's.
+                .filterWhen(job -> job.ownerKeyId() == null ? Mono.just(true) : governor.owns(caller, job.ownerKeyId()));
     }
 
     /** Cancels the job if it has not finished, and emits it as it is then; empty as for {@link #find}. */
@@ -100,12 +99,6 @@ public final class AsyncJobService {
         if (required != null && !body.has(required)) {
             throw new InvalidRequestException("'" + required + "' is required for " + request.operation().path() + ".", required);
         }
-    }
-
-    private Mono<Optional<String>> ownerOf(Caller caller) {
-        return governor.identify(caller)
-                .map(admission -> Optional.ofNullable(admission.ownerId()))
-                .onErrorReturn(Optional.empty());
     }
 
     private static GatewayException asSubmitRefusal(GatewayException refusal) {

@@ -40,6 +40,7 @@ public final class RequestBody {
     private final int includeUsageEnd;
     private final int bodyClose;
     private final int backgroundStart;
+    private final int streamStart;
 
     private RequestBody(Scan scan, byte[] bytes) {
         this.bytes = bytes;
@@ -49,6 +50,7 @@ public final class RequestBody {
         this.background = scan.background;
         this.fields = scan.fields;
         this.backgroundStart = scan.backgroundStart;
+        this.streamStart = scan.streamStart;
         this.modelStart = scan.modelStart;
         this.modelEnd = scan.modelEnd;
         this.streamOptionsOpen = scan.streamOptionsOpen;
@@ -78,7 +80,7 @@ public final class RequestBody {
                 }
                 switch (field) {
                     case "model" -> scan.model(parser, value);
-                    case "stream" -> scan.stream(value);
+                    case "stream" -> scan.stream(parser, value);
                     case "stream_options" -> scan.streamOptions(parser, value);
                     case "background" -> scan.background(parser, value);
                     default -> parser.skipChildren();
@@ -123,6 +125,16 @@ public final class RequestBody {
     /** The body exactly as received. The array is shared: do not modify it. */
     public byte[] bytes() {
         return bytes;
+    }
+
+    /** The same body asking for one answer instead of a stream ({@code "stream": false}); itself when it does. */
+    public RequestBody withoutStream() {
+        if (!stream) {
+            return this;
+        }
+        Splicer out = new Splicer(bytes);
+        out.replace(streamStart, streamStart + "true".length(), "false");
+        return parse(out.finish());
     }
 
     /** The body with only the {@code model} value replaced; every other byte is the caller's. */
@@ -192,6 +204,7 @@ public final class RequestBody {
         int bodyClose = ABSENT;
         boolean background;
         int backgroundStart = ABSENT;
+        int streamStart = ABSENT;
         final Set<String> fields = new HashSet<>();
 
         void model(JsonParser parser, JsonToken value) throws IOException {
@@ -203,11 +216,12 @@ public final class RequestBody {
             modelEnd = (int) parser.currentLocation().getByteOffset();
         }
 
-        void stream(JsonToken value) {
+        void stream(JsonParser parser, JsonToken value) {
             if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE && value != JsonToken.VALUE_NULL) {
                 throw new InvalidRequestException("'stream' must be a boolean.", "stream");
             }
             stream = value == JsonToken.VALUE_TRUE;
+            streamStart = (int) parser.currentTokenLocation().getByteOffset();
         }
 
         void background(JsonParser parser, JsonToken value) throws IOException {

@@ -98,6 +98,14 @@ class RequestBodyTest {
     }
 
     @Test
+    void turnsAStreamIntoOneAnswer() {
+        RequestBody body = parse("{\"model\":\"m\",\"stream\":true}").withoutStream();
+
+        assertThat(body.stream()).isFalse();
+        assertThat(new String(body.bytes(), StandardCharsets.UTF_8)).isEqualTo("{\"model\":\"m\",\"stream\":false}");
+    }
+
+    @Test
     void refusesMalformedJson() {
         assertThatThrownBy(() -> parse("{\"model\":"))
                 .isInstanceOf(InvalidRequestException.class)

@@ -34,7 +34,7 @@ public final class ConfigLoader {
     public static final String CONFIG_FLAG = "--config";
 
     /** Top-level sections; a new section is one entry here, one reader class and one record component. */
-    private static final List<String> SECTIONS = List.of(AsyncSection.NAME, AuthSection.NAME, PricingSection.NAME, ProvidersSection.NAME,
+    private static final List<String> SECTIONS = List.of(AsyncSection.NAME, AuthSection.NAME, BatchSection.NAME, FilesSection.NAME, PricingSection.NAME, ProvidersSection.NAME,
             ServerSection.NAME, StoreSection.NAME, VirtualKeysSection.NAME);
 
     private final Map<String, String> env;
@@ -75,7 +75,9 @@ public final class ConfigLoader {
         List<VirtualKeySpec> virtualKeys = VirtualKeysSection.read(root);
         Pricing pricing = PricingSection.read(root);
         AsyncSettings async = AsyncSection.read(root);
-        return new SluiceConfig(server, providerConfigs, store, auth, virtualKeys, pricing, async);
+        FilesSettings files = FilesSection.read(root);
+        BatchSettings batch = BatchSection.read(root);
+        return new SluiceConfig(server, providerConfigs, store, auth, virtualKeys, pricing, async, files, batch);
     }
 
     /**
@@ -101,7 +103,8 @@ public final class ConfigLoader {
                 .build());
         providerConfigs.addAll(WellKnownProviders.enabledBy(env));
         return new SluiceConfig(ServerSettings.defaults(), providerConfigs, StoreSettings.defaults(),
-                AuthSettings.defaults(), List.of(), Pricing.FREE, AsyncSettings.defaults());
+                AuthSettings.defaults(), List.of(), Pricing.FREE, AsyncSettings.defaults(), FilesSettings.defaults(),
+                BatchSettings.defaults());
     }
 
     /**

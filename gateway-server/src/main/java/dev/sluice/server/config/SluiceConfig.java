@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param virtualKeys the virtual keys declared in the file, in order; names and values are unique
  * @param pricing     USD per million tokens by {@code provider/model} glob, first match wins
  * @param async       how async jobs run and how long their results are kept
+ * @param files       limits of uploaded files
+ * @param batch       how batches run
  */
 public record SluiceConfig(
         ServerSettings server,
@@ -25,7 +27,9 @@ public record SluiceConfig(
         AuthSettings auth,
         List<VirtualKeySpec> virtualKeys,
         Pricing pricing,
-        AsyncSettings async) {
+        AsyncSettings async,
+        FilesSettings files,
+        BatchSettings batch) {
 
     public SluiceConfig {
         Objects.requireNonNull(server, "server");
@@ -35,6 +39,8 @@ public record SluiceConfig(
         virtualKeys = List.copyOf(virtualKeys);
         Objects.requireNonNull(pricing, "pricing");
         Objects.requireNonNull(async, "async");
+        Objects.requireNonNull(files, "files");
+        Objects.requireNonNull(batch, "batch");
     }
 
     /** Shows virtual keys by name only: {@link VirtualKeySpec}'s own text would include the secret value. */
@@ -42,6 +48,6 @@ public record SluiceConfig(
     public String toString() {
         return "SluiceConfig[server=" + server + ", providers=" + providers + ", store=" + store + ", auth=" + auth
                 + ", virtualKeys=" + virtualKeys.stream().map(VirtualKeySpec::name).toList()
-                + ", pricing=" + pricing + ", async=" + async + "]";
+                + ", pricing=" + pricing + ", async=" + async + ", files=" + files + ", batch=" + batch + "]";
     }
 }

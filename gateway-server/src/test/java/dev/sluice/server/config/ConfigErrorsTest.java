@@ -17,13 +17,13 @@ class ConfigErrorsTest {
     @Test
     void rejectsUnknownTopLevelSectionNamingTheAcceptedOnes() {
         assertFails("servers: {port: 1}\n" + DEMO,
-                "sluice.yaml: servers: unknown key (expected one of: async, auth, pricing, providers, server, store, virtual_keys)");
+                "sluice.yaml: servers: unknown key (expected one of: async, auth, batch, files, pricing, providers, server, store, virtual_keys)");
     }
 
     @Test
     void reportsAMisspeltSectionBeforeAnUnsetVariableInsideIt() {
         assertFails("stor: {url: \"${DB_URL}\"}\n" + DEMO,
-                "sluice.yaml: stor: unknown key (expected one of: async, auth, pricing, providers, server, store, virtual_keys)");
+                "sluice.yaml: stor: unknown key (expected one of: async, auth, batch, files, pricing, providers, server, store, virtual_keys)");
     }
 
     @Test

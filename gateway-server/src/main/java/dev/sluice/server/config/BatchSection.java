@@ -1,0 +1,24 @@
+package dev.sluice.server.config;
+
+import java.util.List;
+
+/** Reads the {@code batch:} section; every key is optional. */
+final class BatchSection {
+
+    static final String NAME = "batch";
+    private static final List<String> KEYS = List.of("max_active_batches", "max_concurrency_per_batch");
+
+    private BatchSection() {
+    }
+
+    static BatchSettings read(ConfigNode root) {
+        return root.map(NAME).map(BatchSection::read0).orElseGet(BatchSettings::defaults);
+    }
+
+    private static BatchSettings read0(ConfigNode batch) {
+        batch.requireOnly(KEYS);
+        int perBatch = batch.positiveInteger("max_concurrency_per_batch", BatchSettings.DEFAULT_MAX_CONCURRENCY_PER_BATCH);
+        int active = batch.positiveInteger("max_active_batches", BatchSettings.DEFAULT_MAX_ACTIVE_BATCHES);
+        return batch.validated(() -> new BatchSettings(perBatch, active));
+    }
+}
