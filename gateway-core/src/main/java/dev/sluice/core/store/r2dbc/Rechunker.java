@@ -32,7 +32,7 @@ final class Rechunker {
             Rechunker rechunker = new Rechunker(chunkBytes, maxBytes);
             // Prefetch 0: the next piece is requested only when the chunk being filled needs it.
             return pieces.concatMap(rechunker::accept, 0)
-                    .concatWith(Mono.fromSupplier(rechunker::rest))
+                    .concatWith(Mono.defer(() -> Mono.justOrEmpty(rechunker.rest())))
                     .doOnComplete(() -> onTotal.accept(rechunker.total));
         });
     }
