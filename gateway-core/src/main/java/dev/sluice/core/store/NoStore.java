@@ -1,5 +1,7 @@
 package dev.sluice.core.store;
 
+import dev.sluice.core.files.FileRepository;
+import dev.sluice.core.files.StoredFile;
 import dev.sluice.core.jobs.AsyncJob;
 import dev.sluice.core.jobs.AsyncJobRepository;
 import dev.sluice.core.jobs.JobStatus;
@@ -14,14 +16,14 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The store of an engine built without one: it knows no virtual keys or jobs and refuses to keep any, so only
+ * The store of an engine built without one: it knows no virtual keys, jobs or files and refuses to keep any, so only
  * anonymous callers are served and nothing that needs keeping is silently dropped.
  */
 final class NoStore implements Store, VirtualKeyRepository, UsageRepository {
 
     static final NoStore INSTANCE = new NoStore();
 
-    private static final String WHY = "this gateway was built without a store; configure one to keep virtual keys and jobs";
+    private static final String WHY = "this gateway was built without a store; configure one to keep virtual keys, jobs and files";
 
     @Override
     public VirtualKeyRepository virtualKeys() {
@@ -36,6 +38,11 @@ final class NoStore implements Store, VirtualKeyRepository, UsageRepository {
     @Override
     public AsyncJobRepository jobs() {
         return NoJobs.INSTANCE;
+    }
+
+    @Override
+    public FileRepository files() {
+        return NoFiles.INSTANCE;
     }
 
     @Override
@@ -149,6 +156,42 @@ final class NoStore implements Store, VirtualKeyRepository, UsageRepository {
 
         @Override
         public Mono<Long> countByStatus(JobStatus status) {
+            return Mono.just(0L);
+        }
+    }
+
+    /** No files: uploading one fails, and as none was ever kept, there is nothing to find, read or delete. */
+    private static final class NoFiles implements FileRepository {
+
+        static final NoFiles INSTANCE = new NoFiles();
+
+        @Override
+        public Mono<StoredFile> create(StoredFile file, Flux<byte[]> content, long maxBytes) {
+            return Mono.error(new UnsupportedOperationException(WHY));
+        }
+
+        @Override
+        public Mono<StoredFile> findById(String id) {
+            return Mono.empty();
+        }
+
+        @Override
+        public Flux<StoredFile> list(String ownerKeyId, String purpose, String afterId, boolean ascending, int limit) {
+            return Flux.empty();
+        }
+
+        @Override
+        public Flux<byte[]> content(String id) {
+            return Flux.empty();
+        }
+
+        @Override
+        public Mono<Boolean> delete(String id, Instant now) {
+            return Mono.just(false);
+        }
+
+        @Override
+        public Mono<Long> deleteExpired(Instant now) {
             return Mono.just(0L);
         }
     }

@@ -1,5 +1,6 @@
 package dev.sluice.core.store;
 
+import dev.sluice.core.files.FileRepository;
 import dev.sluice.core.jobs.AsyncJobRepository;
 import dev.sluice.core.keys.VirtualKeyRepository;
 import dev.sluice.core.usage.UsageRepository;
@@ -14,6 +15,9 @@ public interface Store {
 
     /** The durable queue of asynchronous jobs. */
     AsyncJobRepository jobs();
+
+    /** Files of the Files API and their content. */
+    FileRepository files();
 
     /** Whether the database answers; for readiness checks. */
     Mono<Boolean> ping();

@@ -8,7 +8,7 @@ import reactor.core.publisher.Mono;
 
 import static dev.sluice.core.store.r2dbc.StoreFixture.TIMEOUT;
 
-/** Runs a statement behind the store's back, e.g. to empty a table shared by the tests of one class. */
+/** Runs a statement behind the store's back, e.g. to empty a table shared by the tests of one class, or to count rows. */
 final class Sql {
 
     private Sql() {
@@ -20,6 +20,17 @@ final class Sql {
                         connection -> Flux.from(connection.createStatement(sql).execute())
                                 .concatMap(Result::getRowsUpdated)
                                 .then(),
+                        Connection::close)
+                .block(TIMEOUT);
+    }
+
+    /** The single number {@code sql} selects, e.g. a {@code COUNT(*)}. */
+    static long number(String url, String sql) {
+        return Mono.usingWhen(
+                        Mono.from(ConnectionFactories.get(url).create()),
+                        connection -> Flux.from(connection.createStatement(sql).execute())
+                                .concatMap(result -> result.map((row, meta) -> row.get(0, Long.class)))
+                                .single(),
                         Connection::close)
                 .block(TIMEOUT);
     }
