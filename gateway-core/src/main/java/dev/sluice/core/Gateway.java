@@ -1,8 +1,11 @@
 package dev.sluice.core;
 
 import dev.sluice.core.error.InvalidRequestException;
+import dev.sluice.core.files.FileService;
 import dev.sluice.core.governance.Governor;
 import dev.sluice.core.ids.SecureIds;
+import dev.sluice.core.batches.BatchExecutor;
+import dev.sluice.core.batches.BatchService;
 import dev.sluice.core.error.ErrorEnvelope;
 import dev.sluice.core.error.GatewayException;
 import dev.sluice.core.jobs.AsyncJob;
@@ -55,15 +58,22 @@ public final class Gateway {
     private final Store store;
     private final AsyncJobService jobs;
     private final JobExecutor executor;
+    private final FileService files;
+    private final BatchService batches;
+    private final BatchExecutor batchExecutor;
 
     private Gateway(Builder settings, Router router, Governor governor, VirtualKeyService virtualKeys) {
         this.router = router;
         this.governor = governor;
         this.virtualKeys = virtualKeys;
         this.store = settings.store;
-        this.executor = new JobExecutor(store.jobs(), this::run, settings.clock, settings.timer, settings.jobSettings,
-                "sluice-" + SecureIds.hex(6));
+        String instance = "sluice-" + SecureIds.hex(6);
+        this.executor = new JobExecutor(store.jobs(), this::run, settings.clock, settings.timer, settings.jobSettings, instance);
         this.jobs = new AsyncJobService(store.jobs(), governor, this::resolve, settings.clock, settings.resultTtl, executor::wake);
+        this.files = new FileService(store.files(), governor, settings.clock, settings.maxFileBytes);
+        this.batchExecutor = new BatchExecutor(store.batches(), files, this::call, settings.clock, settings.timer,
+                settings.batchSettings, settings.linesPerBatch, instance);
+        this.batches = new BatchService(store.batches(), files, governor, settings.clock, batchExecutor::wake);
     }
 
     public static Builder builder() {
@@ -111,6 +121,16 @@ public final class Gateway {
         return jobs;
     }
 
+    /** Uploaded files, and the files batches write. */
+    public FileService files() {
+        return files;
+    }
+
+    /** Batches: JSONL files of requests that the engine runs line by line. */
+    public BatchService batches() {
+        return batches;
+    }
+
     /** The store this engine keeps its state in. */
     public Store store() {
         return store;
@@ -143,7 +163,8 @@ public final class Gateway {
      * releases every provider's connections and timers, then the store.
      */
     public Mono<Void> close() {
-        return executor.stop().onErrorResume(e -> Mono.empty()).thenMany(Flux.fromIterable(router.providers()))
+        return Flux.merge(executor.stop(), batchExecutor.stop()).onErrorResume(e -> Mono.empty())
+                .thenMany(Flux.fromIterable(router.providers()))
                 .flatMap(provider -> provider.adapter().close().onErrorResume(e -> Mono.empty()))
                 .then(store.close());
     }
@@ -202,6 +223,9 @@ public final class Gateway {
         private boolean requireVirtualKey;
         private Duration resultTtl = Duration.ofHours(1);
         private ExecutorSettings jobSettings = ExecutorSettings.DEFAULTS;
+        private long maxFileBytes = 512L * 1024 * 1024;
+        private ExecutorSettings batchSettings = new ExecutorSettings(4, Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(60));
+        private int linesPerBatch = 32;
 
         private Builder() {
         }
@@ -267,6 +291,22 @@ public final class Gateway {
             return this;
         }
 
+        /** The largest file an upload may be (default 512 MiB). */
+        public Builder maxFileBytes(long maxFileBytes) {
+            this.maxFileBytes = maxFileBytes;
+            return this;
+        }
+
+        /**
+         * How batches run: how many lines of one batch at once (default 32) and how many batches at once on this
+         * instance (default 4).
+         */
+        public Builder batches(int linesPerBatch, int activeBatches) {
+            this.linesPerBatch = linesPerBatch;
+            this.batchSettings = batchSettings.withMaxConcurrency(activeBatches);
+            return this;
+        }
+
         /** Where to look for {@link ProviderFactory} services (default: this library's class loader). */
         public Builder classLoader(ClassLoader classLoader) {
             this.classLoader = classLoader;
@@ -295,6 +335,7 @@ public final class Gateway {
             Gateway gateway = new Gateway(this, new Router(providers), governor, keys);
             if (store != Store.none()) {
                 gateway.executor.start();
+                gateway.batchExecutor.start();
             }
             return gateway;
         }

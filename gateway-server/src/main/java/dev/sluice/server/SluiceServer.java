@@ -6,10 +6,12 @@ import dev.sluice.core.work.ExecutorSettings;
 import dev.sluice.core.store.r2dbc.R2dbcStore;
 import dev.sluice.server.admin.VirtualKeyRoutes;
 import dev.sluice.server.async.AsyncRoutes;
+import dev.sluice.server.batches.BatchRoutes;
 import dev.sluice.server.config.AuthSettings;
 import dev.sluice.server.config.ConfigLoader;
 import dev.sluice.server.config.ServerSettings;
 import dev.sluice.server.config.SluiceConfig;
+import dev.sluice.server.files.FileRoutes;
 import dev.sluice.server.http.BodyReader;
 import dev.sluice.server.http.ErrorResponder;
 import dev.sluice.server.http.HttpRoutes;
@@ -55,6 +57,8 @@ public final class SluiceServer implements AutoCloseable {
                             .clock(clock)
                             .resultTtl(Duration.ofSeconds(config.async().resultTtlSeconds()))
                             .jobSettings(ExecutorSettings.DEFAULTS.withMaxConcurrency(config.async().maxConcurrency()))
+                            .maxFileBytes(config.files().maxBytes())
+                            .batches(config.batch().maxConcurrencyPerBatch(), config.batch().maxActiveBatches())
                             .pricing(config.pricing())
                             .requireVirtualKey(config.auth().requireVirtualKey());
                     config.providers().forEach(builder::provider);
@@ -86,6 +90,8 @@ public final class SluiceServer implements AutoCloseable {
         BodyReader bodies = new BodyReader(settings.maxBodyBytes());
         new OpenAiRoutes(gateway, bodies, errors, json).register(routes);
         new AsyncRoutes(gateway.jobs(), bodies, json).register(routes);
+        new FileRoutes(gateway.files(), json).register(routes);
+        new BatchRoutes(gateway.batches(), bodies, json).register(routes);
         if (auth.adminApiEnabled()) {
             new VirtualKeyRoutes(gateway.virtualKeys(), auth.adminToken(), bodies, json,
                     fields -> ConfigLoader.virtualKey(fields, "request body")).register(routes);

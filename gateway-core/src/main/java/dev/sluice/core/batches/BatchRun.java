@@ -86,8 +86,7 @@ final class BatchRun implements Worker<Batch> {
             return expire(batch);
         }
         AtomicBoolean stopping = new AtomicBoolean();
-        Mono<Void> stop = Mono.firstWithSignal(cancelRequested(batch.id()), Mono.delay(Duration.between(clock.instant(), batch.expiresAt()), timer).then())
-                .doOnTerminate(() -> stopping.set(true));
+        Mono<Void> stop = mustStop(batch).doOnTerminate(() -> stopping.set(true));
         return unfinished(batch)
                 .flatMap(line -> call(batch, line)
                         // An answer that arrives once the batch is stopping is not kept.
@@ -149,11 +148,13 @@ final class BatchRun implements Worker<Batch> {
                 .flatMapMany(done -> requests(batch).filter(line -> !done.get(line.number())));
     }
 
-    private Mono<Void> cancelRequested(String id) {
+    /** Completes once the batch is asked to cancel or its window has passed, whichever comes first. */
+    private Mono<Void> mustStop(Batch batch) {
         return Flux.interval(statusPoll, statusPoll, timer)
                 .onBackpressureDrop()
-                .concatMap(tick -> batches.findById(id), 1)
-                .filter(current -> current.status() == BatchStatus.CANCELLING)
+                .concatMap(tick -> !clock.instant().isBefore(batch.expiresAt()) ? Mono.just(true)
+                        : batches.findById(batch.id()).map(current -> current.status() == BatchStatus.CANCELLING), 1)
+                .filter(stop -> stop)
                 .next()
                 .then();
     }
