@@ -22,7 +22,8 @@ final class Migrations {
     /** In order. Listed here because a classpath directory inside a jar cannot be listed. */
     static final List<String> SCRIPTS = List.of(
             "V1__virtual_keys_and_usage.sql",
-            "V2__async_jobs.sql");
+            "V2__async_jobs.sql",
+            "V4__batches.sql");
 
     private static final String CREATE_VERSION_TABLE = """
             CREATE TABLE IF NOT EXISTS schema_version (
