@@ -1,5 +1,6 @@
 package dev.sluice.core.store;
 
+import dev.sluice.core.batches.BatchRepository;
 import dev.sluice.core.jobs.AsyncJobRepository;
 import dev.sluice.core.keys.VirtualKeyRepository;
 import dev.sluice.core.usage.UsageRepository;
@@ -14,6 +15,9 @@ public interface Store {
 
     /** The durable queue of asynchronous jobs. */
     AsyncJobRepository jobs();
+
+    /** Batches and the results of their lines. */
+    BatchRepository batches();
 
     /** Whether the database answers; for readiness checks. */
     Mono<Boolean> ping();

@@ -1,5 +1,6 @@
 package dev.sluice.core.store.r2dbc;
 
+import dev.sluice.core.batches.BatchRepository;
 import dev.sluice.core.jobs.AsyncJobRepository;
 import dev.sluice.core.keys.VirtualKeyRepository;
 import dev.sluice.core.store.Store;
@@ -45,12 +46,14 @@ public final class R2dbcStore implements Store {
     private final R2dbcVirtualKeyRepository virtualKeys;
     private final R2dbcUsageRepository usage;
     private final R2dbcAsyncJobRepository jobs;
+    private final R2dbcBatchRepository batches;
 
     private R2dbcStore(Database database, Clock clock) {
         this.database = database;
         this.virtualKeys = new R2dbcVirtualKeyRepository(database, clock);
         this.usage = new R2dbcUsageRepository(database);
         this.jobs = new R2dbcAsyncJobRepository(database);
+        this.batches = new R2dbcBatchRepository(database);
     }
 
     /** Opens the database at {@code url} (see the accepted forms above), migrates it, and emits the store. */
@@ -131,6 +134,11 @@ public final class R2dbcStore implements Store {
     @Override
     public AsyncJobRepository jobs() {
         return jobs;
+    }
+
+    @Override
+    public BatchRepository batches() {
+        return batches;
     }
 
     @Override
