@@ -68,9 +68,9 @@ class BatchesApiTest {
         withGateway(kind, 4, gateway -> {
             OpenAIClient client = FilesApiTest.client(gateway, KEY_A);
             FileObject input = client.files().create(FileCreateParams.builder()
-                    .file((chatLine("a", "demo/echo", "one") + chatLine("b", "demo/echo", "two two") + chatLine("c", "demo/echo", "three"))
-                            .getBytes(StandardCharsets.UTF_8))
-                    .filename("in.jsonl").purpose(FilePurpose.BATCH).build());
+                    .file(FilesApiTest.named("in.jsonl", (chatLine("a", "demo/echo", "one") + chatLine("b", "demo/echo", "two two")
+                            + chatLine("c", "demo/echo", "three")).getBytes(StandardCharsets.UTF_8)))
+                    .purpose(FilePurpose.BATCH).build());
 
             Batch created = client.batches().create(BatchCreateParams.builder().inputFileId(input.id())
                     .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS).completionWindow(BatchCreateParams.CompletionWindow._24H).build());

@@ -3,6 +3,7 @@ package dev.sluice.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.MultipartField;
 import com.openai.core.http.HttpResponse;
 import com.openai.errors.NotFoundException;
 import com.openai.models.files.FileCreateParams;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,6 +44,11 @@ class FilesApiTest {
         }
     }
 
+    /** A file part with its name, as the SDK sends it. */
+    static MultipartField<InputStream> named(String filename, byte[] content) {
+        return MultipartField.<InputStream>builder().value(new ByteArrayInputStream(content)).filename(filename).build();
+    }
+
     static OpenAIClient client(RunningGateway gateway, String key) {
         return OpenAIOkHttpClient.builder().baseUrl(gateway.url("/v1")).apiKey(key).maxRetries(0).build();
     }
@@ -54,7 +61,7 @@ class FilesApiTest {
             byte[] content = "{\"custom_id\":\"a\"}\n{\"custom_id\":\"é\"}\n".getBytes(StandardCharsets.UTF_8);
 
             FileObject file = client.files().create(FileCreateParams.builder()
-                    .file(content).filename("requests.jsonl").purpose(FilePurpose.BATCH).build());
+                    .file(FilesApiTest.named("requests.jsonl", content)).purpose(FilePurpose.BATCH).build());
 
             assertThat(file.id()).startsWith("file-");
             assertThat(file.bytes()).isEqualTo(content.length);

@@ -1,5 +1,9 @@
 package dev.sluice.core.store;
 
+import dev.sluice.core.batches.Batch;
+import dev.sluice.core.batches.BatchRepository;
+import dev.sluice.core.batches.BatchStatus;
+import dev.sluice.core.batches.LineResult;
 import dev.sluice.core.files.FileRepository;
 import dev.sluice.core.files.StoredFile;
 import dev.sluice.core.jobs.AsyncJob;
@@ -16,14 +20,14 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The store of an engine built without one: it knows no virtual keys, jobs or files and refuses to keep any, so only
+ * The store of an engine built without one: it knows no virtual keys, jobs, files or batches and refuses to keep any, so only
  * anonymous callers are served and nothing that needs keeping is silently dropped.
  */
 final class NoStore implements Store, VirtualKeyRepository, UsageRepository {
 
     static final NoStore INSTANCE = new NoStore();
 
-    private static final String WHY = "this gateway was built without a store; configure one to keep virtual keys, jobs and files";
+    private static final String WHY = "this gateway was built without a store; configure one to keep virtual keys, jobs, files and batches";
 
     @Override
     public VirtualKeyRepository virtualKeys() {
@@ -38,6 +42,11 @@ final class NoStore implements Store, VirtualKeyRepository, UsageRepository {
     @Override
     public AsyncJobRepository jobs() {
         return NoJobs.INSTANCE;
+    }
+
+    @Override
+    public BatchRepository batches() {
+        return NoBatches.INSTANCE;
     }
 
     @Override
@@ -192,6 +201,67 @@ final class NoStore implements Store, VirtualKeyRepository, UsageRepository {
 
         @Override
         public Mono<Long> deleteExpired(Instant now) {
+            return Mono.just(0L);
+        }
+    }
+
+    /** No batches: creating one fails, and as none was ever kept, there is nothing to find, claim, run or list. */
+    private static final class NoBatches implements BatchRepository {
+
+        static final NoBatches INSTANCE = new NoBatches();
+
+        @Override
+        public Mono<Batch> insert(Batch batch) {
+            return Mono.error(new UnsupportedOperationException(WHY));
+        }
+
+        @Override
+        public Mono<Batch> findById(String id) {
+            return Mono.empty();
+        }
+
+        @Override
+        public Flux<Batch> list(String ownerKeyId, String afterId, int limit) {
+            return Flux.empty();
+        }
+
+        @Override
+        public Flux<Batch> claim(String owner, Instant now, Duration lease, int limit) {
+            return Flux.empty();
+        }
+
+        @Override
+        public Mono<Boolean> renewLease(String id, String owner, Instant until) {
+            return Mono.just(false);
+        }
+
+        @Override
+        public Mono<Boolean> update(Batch batch, String owner, BatchStatus expected) {
+            return Mono.just(false);
+        }
+
+        @Override
+        public Mono<Boolean> requestCancel(String id, Instant now) {
+            return Mono.just(false);
+        }
+
+        @Override
+        public Mono<Boolean> recordResult(String batchId, LineResult result) {
+            return Mono.just(false);
+        }
+
+        @Override
+        public Flux<Integer> finishedLines(String batchId) {
+            return Flux.empty();
+        }
+
+        @Override
+        public Flux<LineResult> results(String batchId, boolean errors) {
+            return Flux.empty();
+        }
+
+        @Override
+        public Mono<Long> releaseLeases(String owner) {
             return Mono.just(0L);
         }
     }

@@ -1,6 +1,7 @@
 package dev.sluice.core.store;
 
 import dev.sluice.core.files.FileRepository;
+import dev.sluice.core.batches.BatchRepository;
 import dev.sluice.core.jobs.AsyncJobRepository;
 import dev.sluice.core.keys.VirtualKeyRepository;
 import dev.sluice.core.usage.UsageRepository;
@@ -18,6 +19,8 @@ public interface Store {
 
     /** Files of the Files API and their content. */
     FileRepository files();
+    /** Batches and the results of their lines. */
+    BatchRepository batches();
 
     /** Whether the database answers; for readiness checks. */
     Mono<Boolean> ping();

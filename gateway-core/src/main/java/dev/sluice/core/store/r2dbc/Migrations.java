@@ -23,7 +23,8 @@ final class Migrations {
     static final List<String> SCRIPTS = List.of(
             "V1__virtual_keys_and_usage.sql",
             "V2__async_jobs.sql",
-            "V3__files.sql");
+            "V3__files.sql",
+            "V4__batches.sql");
 
     private static final String CREATE_VERSION_TABLE = """
             CREATE TABLE IF NOT EXISTS schema_version (

@@ -1,6 +1,7 @@
 package dev.sluice.core.store.r2dbc;
 
 import dev.sluice.core.files.FileRepository;
+import dev.sluice.core.batches.BatchRepository;
 import dev.sluice.core.jobs.AsyncJobRepository;
 import dev.sluice.core.keys.VirtualKeyRepository;
 import dev.sluice.core.store.Store;
@@ -47,6 +48,7 @@ public final class R2dbcStore implements Store {
     private final R2dbcUsageRepository usage;
     private final R2dbcAsyncJobRepository jobs;
     private final R2dbcFileRepository files;
+    private final R2dbcBatchRepository batches;
 
     private R2dbcStore(Database database, Clock clock) {
         this.database = database;
@@ -54,6 +56,7 @@ public final class R2dbcStore implements Store {
         this.usage = new R2dbcUsageRepository(database);
         this.jobs = new R2dbcAsyncJobRepository(database);
         this.files = new R2dbcFileRepository(database);
+        this.batches = new R2dbcBatchRepository(database);
     }
 
     /** Opens the database at {@code url} (see the accepted forms above), migrates it, and emits the store. */
@@ -139,6 +142,11 @@ public final class R2dbcStore implements Store {
     @Override
     public FileRepository files() {
         return files;
+    }
+
+    @Override
+    public BatchRepository batches() {
+        return batches;
     }
 
     @Override

@@ -1,5 +1,9 @@
 package dev.sluice.core.store.r2dbc;
 
+import dev.sluice.core.batches.Batch;
+import dev.sluice.core.batches.BatchRepository;
+import dev.sluice.core.batches.BatchStatus;
+import dev.sluice.core.batches.LineResult;
 import dev.sluice.core.jobs.AsyncJob;
 import dev.sluice.core.jobs.AsyncJobRepository;
 import dev.sluice.core.jobs.JobStatus;
@@ -101,6 +105,40 @@ class H2EventLoopTest {
 
             StepVerifier.create(Mono.defer(() -> everything).subscribeOn(Schedulers.parallel()))
                     .assertNext(results -> assertThat(results).endsWith(true, true, 1L, true, 1L, 2L))
+                    .expectComplete().verify(TIMEOUT);
+        } finally {
+            StoreFixture.close(store);
+        }
+    }
+
+    @Test
+    void everyBatchCallFromAParallelThreadDoesNotBlockIt() {
+        Store store = StoreFixture.open(TestDatabases.h2InMemory());
+        try {
+            BatchRepository batches = store.batches();
+            Batch batch = BatchRepositoryContract.created(T0);
+            Batch other = BatchRepositoryContract.created(T0.plusSeconds(1));
+            Instant now = T0.plusSeconds(2);
+
+            Mono<List<Object>> everything = Flux.concat(
+                            batches.insert(batch),
+                            batches.insert(other),
+                            batches.findById(batch.id()),
+                            batches.list(batch.ownerKeyId(), null, 10),
+                            batches.claim("instance-a", now, LEASE, 2),
+                            batches.renewLease(batch.id(), "instance-a", now.plus(LEASE)),
+                            batches.recordResult(batch.id(), BatchRepositoryContract.result(1, false)),
+                            batches.recordResult(batch.id(), BatchRepositoryContract.result(1, false)),
+                            batches.finishedLines(batch.id()),
+                            batches.results(batch.id(), false).map(LineResult::line),
+                            batches.update(batch.moveTo(BatchStatus.IN_PROGRESS, now), "instance-a", BatchStatus.VALIDATING),
+                            batches.requestCancel(other.id(), now),
+                            batches.releaseLeases("instance-a"))
+                    .<Object>map(value -> value)
+                    .collectList();
+
+            StepVerifier.create(Mono.defer(() -> everything).subscribeOn(Schedulers.parallel()))
+                    .assertNext(results -> assertThat(results).endsWith(true, true, false, 1, 1, true, true, 2L))
                     .expectComplete().verify(TIMEOUT);
         } finally {
             StoreFixture.close(store);

@@ -1,0 +1,458 @@
+package dev.sluice.core.store.r2dbc;
+
+import dev.sluice.core.batches.Batch;
+import dev.sluice.core.batches.BatchCounts;
+import dev.sluice.core.batches.BatchRepository;
+import dev.sluice.core.batches.BatchStatus;
+import dev.sluice.core.batches.BatchUsage;
+import dev.sluice.core.batches.LineResult;
+import dev.sluice.core.usage.TokenCounts;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.Result;
+import io.r2dbc.spi.Row;
+import io.r2dbc.spi.Statement;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Batches in the {@code batches} table and the results of their lines in {@code batch_results}.
+ *
+ * <p>Claiming is the job queue's portable compare-and-set: read a few more candidates than wanted, then claim each
+ * with an {@code UPDATE} whose {@code WHERE} repeats the claimable condition, so that of two instances racing for a
+ * batch exactly one changes the row. Updates name the lease holder and the status they expect, so a batch taken over
+ * or cancelled meanwhile is left alone. A line's result is inserted and added to its batch's counters in one
+ * transaction, with {@code SET completed_requests = completed_requests + 1}: lines finishing together never lose a
+ * count, and a line recorded twice (the primary key refuses it) counts once.
+ */
+final class R2dbcBatchRepository implements BatchRepository {
+
+    private static final String COLUMNS = "id, owner_key_id, endpoint, input_file_id, completion_window, status, "
+            + "output_file_id, error_file_id, created_at, in_progress_at, expires_at, finalizing_at, completed_at, "
+            + "failed_at, expired_at, cancelling_at, cancelled_at, total_requests, completed_requests, failed_requests, "
+            + "metadata, errors, model, input_tokens, output_tokens, cached_tokens, reasoning_tokens, "
+            + "output_expires_after_ms, lease_owner, lease_expires_at";
+
+    private static final String INSERT = "INSERT INTO batches (" + COLUMNS + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+            + "$9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30)";
+
+    private static final String FIND_BY_ID = "SELECT " + COLUMNS + " FROM batches WHERE id = $1";
+
+    /** Newest first; the cursor is the batch listed last, and an unknown cursor lists nothing. */
+    private static final String LIST = "SELECT " + COLUMNS + " FROM batches WHERE %s %s ORDER BY created_at DESC, id DESC LIMIT $%d";
+
+    /** After the cursor: its id is bound to three markers, as no marker is used twice (see the job queue). */
+    private static final String AFTER = "AND (created_at < (SELECT c.created_at FROM batches c WHERE c.id = $%d) "
+            + "OR (created_at = (SELECT c.created_at FROM batches c WHERE c.id = $%d) AND id < $%d))";
+
+    private static final int CURSOR_MARKERS = 3;
+
+    private static final String LIST_OWNED = LIST.formatted("owner_key_id = $1", "", 2);
+    private static final String LIST_OWNED_AFTER = LIST.formatted("owner_key_id = $1", AFTER.formatted(2, 3, 4), 5);
+    private static final String LIST_UNOWNED = LIST.formatted("owner_key_id IS NULL", "", 1);
+    private static final String LIST_UNOWNED_AFTER = LIST.formatted("owner_key_id IS NULL", AFTER.formatted(1, 2, 3), 4);
+
+    /** The statuses a batch never leaves, as an SQL list. */
+    private static final String FINAL = Arrays.stream(BatchStatus.values())
+            .filter(BatchStatus::isFinal)
+            .map(status -> "'" + status.wire() + "'")
+            .collect(Collectors.joining(", ", "(", ")"));
+
+    /** Which batches may be claimed at {@code now}: the same condition in the candidate query and in the claim itself. */
+    private static final String CLAIMABLE = "(status NOT IN " + FINAL + " AND (lease_owner IS NULL OR lease_expires_at < %s))";
+
+    private static final String CANDIDATES = "SELECT id FROM batches WHERE " + CLAIMABLE.formatted("$1")
+            + " ORDER BY created_at, id LIMIT $2";
+
+    private static final String CLAIM_ONE = "UPDATE batches SET lease_owner = $1, lease_expires_at = $2 "
+            + "WHERE id = $3 AND " + CLAIMABLE.formatted("$4");
+
+    private static final String FIND_CLAIMED = "SELECT " + COLUMNS + " FROM batches WHERE id = $1 AND lease_owner = $2";
+
+    private static final String RENEW = "UPDATE batches SET lease_expires_at = $1 "
+            + "WHERE id = $2 AND lease_owner = $3 AND status NOT IN " + FINAL;
+
+    /**
+     * A state timestamp once reached is kept: a runner writing a batch it read before a cancel was requested still
+     * keeps {@code cancelling_at}. Moving to a final status hands the lease back, as there is nothing left to run.
+     */
+    private static final String UPDATE = "UPDATE batches SET status = $1, output_file_id = $2, error_file_id = $3, "
+            + "in_progress_at = COALESCE($4, in_progress_at), expires_at = COALESCE($5, expires_at), "
+            + "finalizing_at = COALESCE($6, finalizing_at), completed_at = COALESCE($7, completed_at), "
+            + "failed_at = COALESCE($8, failed_at), expired_at = COALESCE($9, expired_at), "
+            + "cancelling_at = COALESCE($10, cancelling_at), cancelled_at = COALESCE($11, cancelled_at), "
+            + "errors = $12, total_requests = $13%s WHERE id = $14 AND lease_owner = $15 AND status = $16";
+
+    private static final String UPDATE_RUNNING = UPDATE.formatted("");
+
+    private static final String UPDATE_FINAL = UPDATE.formatted(", lease_owner = NULL, lease_expires_at = NULL");
+
+    private static final String REQUEST_CANCEL = "UPDATE batches SET status = '" + BatchStatus.CANCELLING.wire() + "', "
+            + "cancelling_at = $1 WHERE id = $2 AND status NOT IN " + FINAL + " AND status <> '" + BatchStatus.CANCELLING.wire() + "'";
+
+    private static final String RELEASE = "UPDATE batches SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = $1";
+
+    private static final String INSERT_RESULT = "INSERT INTO batch_results "
+            + "(batch_id, line, custom_id, is_error, output_line, model, input_tokens, output_tokens) "
+            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
+    private static final String ADD_RESULT = "UPDATE batches SET completed_requests = completed_requests + $1, "
+            + "failed_requests = failed_requests + $2, input_tokens = input_tokens + $3, output_tokens = output_tokens + $4, "
+            + "model = COALESCE(model, $5) WHERE id = $6";
+
+    private static final String FINISHED_LINES = "SELECT line FROM batch_results WHERE batch_id = $1 ORDER BY line";
+
+    private static final String RESULTS = "SELECT line, custom_id, is_error, output_line, model, input_tokens, output_tokens "
+            + "FROM batch_results WHERE batch_id = $1 AND is_error = $2 ORDER BY line";
+
+    /** Rows fetched at a time when reading results, so that a large batch is streamed, not loaded. */
+    private static final int FETCH_SIZE = 256;
+
+    /** Candidates read beyond the number wanted, so that losing a few races still fills the claim. */
+    private static final int CANDIDATE_SLACK = 4;
+
+    /** Rounds of candidates read in one claim while races are lost and the claim is not full. */
+    private static final int MAX_CLAIM_ROUNDS = 4;
+
+    private static final Comparator<Batch> OLDEST_FIRST = Comparator.comparing(Batch::createdAt).thenComparing(Batch::id);
+
+    private final Database database;
+
+    R2dbcBatchRepository(Database database) {
+        this.database = database;
+    }
+
+    @Override
+    public Mono<Batch> insert(Batch batch) {
+        Objects.requireNonNull(batch, "batch");
+        Objects.requireNonNull(batch.createdAt(), "createdAt");
+        return database.withConnectionMono(connection -> rowsUpdated(bindInsert(connection.createStatement(INSERT), batch).execute()))
+                .thenReturn(stored(batch));
+    }
+
+    @Override
+    public Mono<Batch> findById(String id) {
+        Objects.requireNonNull(id, "id");
+        return database.withConnectionMono(connection -> select(connection.createStatement(FIND_BY_ID).bind(0, id)).singleOrEmpty());
+    }
+
+    @Override
+    public Flux<Batch> list(String ownerKeyId, String afterId, int limit) {
+        if (limit <= 0) {
+            return Flux.error(new IllegalArgumentException("limit: " + limit + " (expected: > 0)"));
+        }
+        return database.withConnection(connection -> {
+            Statement statement;
+            int next = 0;
+            if (ownerKeyId == null) {
+                statement = connection.createStatement(afterId == null ? LIST_UNOWNED : LIST_UNOWNED_AFTER);
+            } else {
+                statement = connection.createStatement(afterId == null ? LIST_OWNED : LIST_OWNED_AFTER);
+                statement.bind(next++, ownerKeyId);
+            }
+            if (afterId != null) {
+                for (int i = 0; i < CURSOR_MARKERS; i++) {
+                    statement.bind(next++, afterId);
+                }
+            }
+            return select(statement.bind(next, limit));
+        });
+    }
+
+    @Override
+    public Flux<Batch> claim(String owner, Instant now, Duration lease, int limit) {
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(lease, "lease");
+        if (!lease.isPositive()) {
+            return Flux.error(new IllegalArgumentException("lease: " + lease + " (expected: > 0)"));
+        }
+        if (limit <= 0) {
+            return Flux.error(new IllegalArgumentException("limit: " + limit + " (expected: > 0)"));
+        }
+        Claim claim = new Claim(owner, now.toEpochMilli(), now.plus(lease).toEpochMilli());
+        return database.withConnection(connection -> claimIds(connection, claim, limit, 1)
+                .flatMapMany(Flux::fromIterable)
+                .concatMap(id -> select(connection.createStatement(FIND_CLAIMED).bind(0, id).bind(1, owner)))
+                .sort(OLDEST_FIRST));
+    }
+
+    /** The parameters of one claim, as stored. */
+    private record Claim(String owner, long now, long leaseExpiresAt) {
+    }
+
+    /**
+     * One round: read candidates, claim them one by one until {@code wanted} are ours. When races were lost and the
+     * claim is short, others may have taken our candidates while older-than-the-rest batches remain: read again.
+     */
+    private Mono<List<String>> claimIds(Connection connection, Claim claim, int wanted, int round) {
+        return Flux.from(connection.createStatement(CANDIDATES)
+                        .bind(0, claim.now())
+                        .bind(1, wanted + CANDIDATE_SLACK)
+                        .execute())
+                .concatMap(result -> result.map((row, meta) -> row.get("id", String.class)))
+                .collectList()
+                .flatMap(candidates -> {
+                    List<String> won = new ArrayList<>();
+                    int[] lost = {0};
+                    return Flux.fromIterable(candidates)
+                            .concatMap(id -> Mono.defer(() -> won.size() >= wanted ? Mono.<Boolean>empty()
+                                    : claimOne(connection, claim, id)
+                                    .doOnNext(applied -> {
+                                        if (applied) {
+                                            won.add(id);
+                                        } else {
+                                            lost[0]++;
+                                        }
+                                    })))
+                            .then(Mono.defer(() -> {
+                                if (won.size() < wanted && lost[0] > 0 && round < MAX_CLAIM_ROUNDS) {
+                                    return claimIds(connection, claim, wanted - won.size(), round + 1).map(more -> {
+                                        won.addAll(more);
+                                        return won;
+                                    });
+                                }
+                                return Mono.just(won);
+                            }));
+                });
+    }
+
+    private static Mono<Boolean> claimOne(Connection connection, Claim claim, String id) {
+        return rowsUpdated(connection.createStatement(CLAIM_ONE)
+                        .bind(0, claim.owner())
+                        .bind(1, claim.leaseExpiresAt())
+                        .bind(2, id)
+                        .bind(3, claim.now())
+                        .execute())
+                .map(count -> count == 1);
+    }
+
+    @Override
+    public Mono<Boolean> renewLease(String id, String owner, Instant until) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(until, "until");
+        return update(connection -> connection.createStatement(RENEW)
+                .bind(0, until.toEpochMilli())
+                .bind(1, id)
+                .bind(2, owner))
+                .map(count -> count == 1);
+    }
+
+    @Override
+    public Mono<Boolean> update(Batch batch, String owner, BatchStatus expected) {
+        Objects.requireNonNull(batch, "batch");
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(expected, "expected");
+        String errors = BatchJson.errors(batch.errors());
+        return update(connection -> {
+            Statement statement = connection.createStatement(batch.status().isFinal() ? UPDATE_FINAL : UPDATE_RUNNING)
+                    .bind(0, batch.status().wire());
+            bind(statement, 1, batch.outputFileId(), String.class);
+            bind(statement, 2, batch.errorFileId(), String.class);
+            bind(statement, 3, millis(batch.inProgressAt()), Long.class);
+            bind(statement, 4, millis(batch.expiresAt()), Long.class);
+            bind(statement, 5, millis(batch.finalizingAt()), Long.class);
+            bind(statement, 6, millis(batch.completedAt()), Long.class);
+            bind(statement, 7, millis(batch.failedAt()), Long.class);
+            bind(statement, 8, millis(batch.expiredAt()), Long.class);
+            bind(statement, 9, millis(batch.cancellingAt()), Long.class);
+            bind(statement, 10, millis(batch.cancelledAt()), Long.class);
+            return statement.bind(11, errors)
+                    .bind(12, batch.counts().total())
+                    .bind(13, batch.id())
+                    .bind(14, owner)
+                    .bind(15, expected.wire());
+        }).map(count -> count == 1);
+    }
+
+    @Override
+    public Mono<Boolean> requestCancel(String id, Instant now) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(now, "now");
+        return update(connection -> connection.createStatement(REQUEST_CANCEL)
+                .bind(0, now.toEpochMilli())
+                .bind(1, id))
+                .map(count -> count == 1);
+    }
+
+    @Override
+    public Mono<Boolean> recordResult(String batchId, LineResult result) {
+        Objects.requireNonNull(batchId, "batchId");
+        Objects.requireNonNull(result, "result");
+        Objects.requireNonNull(result.outputLine(), "outputLine");
+        TokenCounts tokens = result.tokens() == null ? TokenCounts.NONE : result.tokens();
+        return database.inTransaction(connection -> {
+                    Statement insert = connection.createStatement(INSERT_RESULT)
+                            .bind(0, batchId)
+                            .bind(1, result.line());
+                    bind(insert, 2, result.customId(), String.class);
+                    insert.bind(3, result.error()).bind(4, result.outputLine());
+                    bind(insert, 5, result.model(), String.class);
+                    insert.bind(6, tokens.input()).bind(7, tokens.output());
+                    Statement add = connection.createStatement(ADD_RESULT)
+                            .bind(0, result.error() ? 0 : 1)
+                            .bind(1, result.error() ? 1 : 0)
+                            .bind(2, tokens.input())
+                            .bind(3, tokens.output());
+                    bind(add, 4, result.model(), String.class);
+                    add.bind(5, batchId);
+                    return rowsUpdated(insert.execute()).then(rowsUpdated(add.execute())).thenReturn(true);
+                })
+                // The transaction is rolled back by then: a line already recorded changes nothing.
+                .onErrorResume(Database::isUniqueViolation, duplicate -> Mono.just(false));
+    }
+
+    @Override
+    public Flux<Integer> finishedLines(String batchId) {
+        Objects.requireNonNull(batchId, "batchId");
+        return database.withConnection(connection -> Flux.from(connection.createStatement(FINISHED_LINES)
+                        .bind(0, batchId)
+                        .fetchSize(FETCH_SIZE)
+                        .execute())
+                .concatMap(result -> result.map((row, meta) -> row.get("line", Integer.class))));
+    }
+
+    @Override
+    public Flux<LineResult> results(String batchId, boolean errors) {
+        Objects.requireNonNull(batchId, "batchId");
+        return database.withConnection(connection -> Flux.from(connection.createStatement(RESULTS)
+                        .bind(0, batchId)
+                        .bind(1, errors)
+                        .fetchSize(FETCH_SIZE)
+                        .execute())
+                .concatMap(result -> result.map((row, meta) -> new LineResult(
+                        row.get("line", Integer.class),
+                        row.get("custom_id", String.class),
+                        row.get("is_error", Boolean.class),
+                        row.get("output_line", byte[].class),
+                        row.get("model", String.class),
+                        new TokenCounts(row.get("input_tokens", Long.class), row.get("output_tokens", Long.class))))));
+    }
+
+    @Override
+    public Mono<Long> releaseLeases(String owner) {
+        Objects.requireNonNull(owner, "owner");
+        return update(connection -> connection.createStatement(RELEASE).bind(0, owner));
+    }
+
+    private Mono<Long> update(Function<Connection, Statement> statement) {
+        return database.withConnectionMono(connection -> rowsUpdated(statement.apply(connection).execute()));
+    }
+
+    private static Mono<Long> rowsUpdated(Publisher<? extends Result> results) {
+        return Flux.from(results).concatMap(Result::getRowsUpdated).reduce(0L, Long::sum);
+    }
+
+    private static Flux<Batch> select(Statement statement) {
+        return Flux.from(statement.execute()).concatMap(result -> result.map((row, meta) -> read(row)));
+    }
+
+    private static Statement bindInsert(Statement statement, Batch batch) {
+        statement.bind(0, batch.id());
+        bind(statement, 1, batch.ownerKeyId(), String.class);
+        bind(statement, 2, batch.endpoint(), String.class);
+        bind(statement, 3, batch.inputFileId(), String.class);
+        bind(statement, 4, batch.completionWindow(), String.class);
+        statement.bind(5, batch.status().wire());
+        bind(statement, 6, batch.outputFileId(), String.class);
+        bind(statement, 7, batch.errorFileId(), String.class);
+        statement.bind(8, batch.createdAt().toEpochMilli());
+        bind(statement, 9, millis(batch.inProgressAt()), Long.class);
+        bind(statement, 10, millis(batch.expiresAt()), Long.class);
+        bind(statement, 11, millis(batch.finalizingAt()), Long.class);
+        bind(statement, 12, millis(batch.completedAt()), Long.class);
+        bind(statement, 13, millis(batch.failedAt()), Long.class);
+        bind(statement, 14, millis(batch.expiredAt()), Long.class);
+        bind(statement, 15, millis(batch.cancellingAt()), Long.class);
+        bind(statement, 16, millis(batch.cancelledAt()), Long.class);
+        statement.bind(17, batch.counts().total());
+        statement.bind(18, batch.counts().completed());
+        statement.bind(19, batch.counts().failed());
+        bind(statement, 20, BatchJson.metadata(batch.metadata()), String.class);
+        statement.bind(21, BatchJson.errors(batch.errors()));
+        bind(statement, 22, batch.model(), String.class);
+        statement.bind(23, batch.usage().inputTokens());
+        statement.bind(24, batch.usage().outputTokens());
+        statement.bind(25, batch.usage().cachedTokens());
+        statement.bind(26, batch.usage().reasoningTokens());
+        bind(statement, 27, batch.outputExpiresAfter() == null ? null : batch.outputExpiresAfter().toMillis(), Long.class);
+        bind(statement, 28, batch.leaseOwner(), String.class);
+        bind(statement, 29, millis(batch.leaseExpiresAt()), Long.class);
+        return statement;
+    }
+
+    private static <T> void bind(Statement statement, int index, T value, Class<T> type) {
+        if (value == null) {
+            statement.bindNull(index, type);
+        } else {
+            statement.bind(index, value);
+        }
+    }
+
+    private static Batch read(Row row) {
+        Long outputExpiresAfter = row.get("output_expires_after_ms", Long.class);
+        return new Batch(
+                row.get("id", String.class),
+                row.get("owner_key_id", String.class),
+                row.get("endpoint", String.class),
+                row.get("input_file_id", String.class),
+                row.get("completion_window", String.class),
+                BatchStatus.fromWire(row.get("status", String.class)),
+                row.get("output_file_id", String.class),
+                row.get("error_file_id", String.class),
+                instant(row.get("created_at", Long.class)),
+                instant(row.get("in_progress_at", Long.class)),
+                instant(row.get("expires_at", Long.class)),
+                instant(row.get("finalizing_at", Long.class)),
+                instant(row.get("completed_at", Long.class)),
+                instant(row.get("failed_at", Long.class)),
+                instant(row.get("expired_at", Long.class)),
+                instant(row.get("cancelling_at", Long.class)),
+                instant(row.get("cancelled_at", Long.class)),
+                new BatchCounts(row.get("total_requests", Integer.class), row.get("completed_requests", Integer.class),
+                        row.get("failed_requests", Integer.class)),
+                BatchJson.metadata(row.get("metadata", String.class)),
+                BatchJson.errors(row.get("errors", String.class)),
+                row.get("model", String.class),
+                new BatchUsage(row.get("input_tokens", Long.class), row.get("output_tokens", Long.class),
+                        row.get("cached_tokens", Long.class), row.get("reasoning_tokens", Long.class)),
+                outputExpiresAfter == null ? null : Duration.ofMillis(outputExpiresAfter),
+                row.get("lease_owner", String.class),
+                instant(row.get("lease_expires_at", Long.class)));
+    }
+
+    /** The batch as it reads back: instants and durations are kept to the millisecond. */
+    private static Batch stored(Batch batch) {
+        return new Batch(batch.id(), batch.ownerKeyId(), batch.endpoint(), batch.inputFileId(), batch.completionWindow(),
+                batch.status(), batch.outputFileId(), batch.errorFileId(), toMillis(batch.createdAt()),
+                toMillis(batch.inProgressAt()), toMillis(batch.expiresAt()), toMillis(batch.finalizingAt()),
+                toMillis(batch.completedAt()), toMillis(batch.failedAt()), toMillis(batch.expiredAt()),
+                toMillis(batch.cancellingAt()), toMillis(batch.cancelledAt()), batch.counts(),
+                batch.metadata(), batch.errors(), batch.model(), batch.usage(),
+                batch.outputExpiresAfter() == null ? null : Duration.ofMillis(batch.outputExpiresAfter().toMillis()),
+                batch.leaseOwner(), toMillis(batch.leaseExpiresAt()));
+    }
+
+    private static Long millis(Instant instant) {
+        return instant == null ? null : instant.toEpochMilli();
+    }
+
+    private static Instant instant(Long millis) {
+        return millis == null ? null : Instant.ofEpochMilli(millis);
+    }
+
+    private static Instant toMillis(Instant instant) {
+        return instant == null ? null : Instant.ofEpochMilli(instant.toEpochMilli());
+    }
+}
