@@ -29,7 +29,6 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-import static dev.sluice.server.FilesApiTest.KEY_A;
 import static dev.sluice.server.FilesApiTest.KEY_B;
 import static dev.sluice.server.FilesApiTest.upload;
 import static dev.sluice.server.support.RunningGateway.json;
@@ -38,12 +37,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The Batch API over real HTTP: the gateway runs every line itself, on H2 and on PostgreSQL. */
 class BatchesApiTest {
 
+    /** A virtual key that may use every model, with no limits: batches run under their creator's key. */
+    private static final String KEY_A = "sk-bf-batcher-0007";
+
     private static String config(String storeUrl, int linesAtOnce) {
         return AsyncJobsTest.config(storeUrl).replace("  demo: {type: mock, models: [echo]}\n", """
                   demo: {type: mock, models: [echo]}
                   slow: {type: mock, latency_ms: 300}
                   glacial: {type: mock, latency_ms: 20000}
-                """) + "batch: {max_concurrency_per_batch: " + linesAtOnce + "}\n";
+                """).replace("virtual_keys:\n", "virtual_keys:\n  - {name: batcher, value: " + KEY_A + "}\n")
+                + "batch: {max_concurrency_per_batch: " + linesAtOnce + "}\n";
     }
 
     private static void withGateway(StoreKind kind, int linesAtOnce, Consumer<RunningGateway> test) {

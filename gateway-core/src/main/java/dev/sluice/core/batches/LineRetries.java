@@ -1,6 +1,8 @@
 package dev.sluice.core.batches;
 
 import dev.sluice.core.error.GatewayException;
+import dev.sluice.core.error.UpstreamStatusException;
+import dev.sluice.core.governance.AccessDeniedException;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.util.retry.Retry;
@@ -12,8 +14,10 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * When a batch line is tried again: after a 429, 502, 503 or 504, waiting as long as {@code Retry-After}
- * says or else backing off exponentially with jitter, for as long as the batch's window lasts.
+ * When a batch line is tried again: after the provider answered 429, 502, 503 or 504 (or the caller's own
+ * rate limit refused it), waiting as long as {@code Retry-After} says or else backing off exponentially
+ * with jitter, for as long as the batch's window lasts. A provider that cannot be reached or does not
+ * answer in time is not retried here: the line never got an answer, and says so in the error file.
  */
 final class LineRetries {
 
@@ -27,15 +31,21 @@ final class LineRetries {
     static Retry until(Instant deadline, Clock clock, Scheduler timer) {
         return Retry.from(signals -> signals.concatMap(signal -> {
             Throwable failure = signal.failure();
-            if (!(failure instanceof GatewayException known) || !RETRYABLE.contains(known.status())) {
+            if (!retryable(failure)) {
                 return Mono.error(failure);
             }
+            GatewayException known = (GatewayException) failure;
             Duration wait = known.retryAfter() != null ? known.retryAfter() : backoff(signal.totalRetries());
             if (clock.instant().plus(wait).isAfter(deadline)) {
                 return Mono.error(failure);
             }
             return Mono.delay(wait, timer);
         }));
+    }
+
+    static boolean retryable(Throwable failure) {
+        return failure instanceof UpstreamStatusException answered && RETRYABLE.contains(answered.status())
+                || failure instanceof AccessDeniedException refused && refused.status() == 429;
     }
 
     static Duration backoff(long retriesSoFar) {

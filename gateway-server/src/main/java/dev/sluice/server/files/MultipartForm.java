@@ -3,6 +3,7 @@ package dev.sluice.server.files;
 import dev.sluice.core.error.GatewayException;
 import dev.sluice.core.error.InvalidRequestException;
 import io.netty.handler.codec.http.multipart.FileUpload;
+import io.netty.handler.codec.http.multipart.HttpData;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -45,22 +46,13 @@ record MultipartForm(Map<String, String> fields, String filename, Path file, lon
                         // One byte over the limit is enough to know the file is too large.
                         .maxSize(maxBytes + 1)
                         .scheduler(Schedulers.boundedElastic()))
-                // Parts must be taken as they are emitted: the decoder cleans each up right after. They are
-                // emitted on the decoder's scheduler (bounded elastic), where keeping the file is allowed to block.
-                .doOnNext(part -> {
-                    try {
-                        if (part instanceof FileUpload upload && upload.getName().equals("file")) {
-                            if (upload.length() > maxBytes) {
-                                throw tooLarge(maxBytes);
-                            }
-                            form[0] = new MultipartForm(fields, upload.getFilename(), keep(upload), upload.length());
-                        } else if (!(part instanceof FileUpload)) {
-                            fields.put(part.getName(), part.getString(StandardCharsets.UTF_8));
-                        }
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                })
+                // The decoder cleans each part up once emitted, so a part is retained until taken; taking it (keeping
+                // the file part on disk) blocks, so it happens on bounded elastic, whatever thread the part came on.
+                .doOnNext(HttpData::retain)
+                .concatMap(part -> Mono.fromRunnable(() -> take(part, fields, form, maxBytes))
+                        .subscribeOn(Schedulers.boundedElastic())
+                        .doFinally(signal -> part.release()))
+                .doOnDiscard(HttpData.class, HttpData::release)
                 .onErrorMap(e -> !(e instanceof GatewayException), e -> String.valueOf(e.getMessage()).contains("Size exceed")
                         ? tooLarge(maxBytes)
                         : new InvalidRequestException("The multipart body could not be read: " + e.getMessage(), null))
@@ -70,6 +62,21 @@ record MultipartForm(Map<String, String> fields, String filename, Path file, lon
                     }
                 })
                 .then(Mono.fromSupplier(() -> form[0] != null ? form[0] : new MultipartForm(fields, null, null, 0)));
+    }
+
+    private static void take(HttpData part, Map<String, String> fields, MultipartForm[] form, long maxBytes) {
+        try {
+            if (part instanceof FileUpload upload && upload.getName().equals("file")) {
+                if (upload.length() > maxBytes) {
+                    throw tooLarge(maxBytes);
+                }
+                form[0] = new MultipartForm(fields, upload.getFilename(), keep(upload), upload.length());
+            } else if (!(part instanceof FileUpload)) {
+                fields.put(part.getName(), part.getString(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The file part's bytes in chunks, read from the temporary file, which is deleted once read or abandoned. */
