@@ -8,6 +8,8 @@ import com.openai.models.batches.BatchCreateParams;
 import com.openai.models.files.FileCreateParams;
 import com.openai.models.files.FileObject;
 import com.openai.models.files.FilePurpose;
+import dev.sluice.core.testing.TestDatabases;
+import dev.sluice.server.support.CountingUpstream;
 import dev.sluice.server.support.MutableClock;
 import dev.sluice.server.support.Polling;
 import dev.sluice.server.support.RunningGateway;
@@ -15,12 +17,14 @@ import dev.sluice.server.support.StoreKind;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -308,6 +312,44 @@ class BatchesApiTest {
             assertThat(output.path("expires_at").asLong() - output.path("created_at").asLong()).isEqualTo(7200);
             assertThat(done.at("/metadata/team").asText()).isEqualTo("é");
         });
+    }
+
+    @Test
+    void aRestartInTheMiddleOfABatchResendsNoFinishedLineOnH2(@TempDir Path directory) {
+        restartInTheMiddle(TestDatabases.h2File(directory));
+    }
+
+    @Test
+    void aRestartInTheMiddleOfABatchResendsNoFinishedLineOnPostgres() {
+        try (StoreKind.Database database = StoreKind.POSTGRES.create()) {
+            restartInTheMiddle(database.url());
+        }
+    }
+
+    private static void restartInTheMiddle(String storeUrl) {
+        try (CountingUpstream upstream = new CountingUpstream(Duration.ofMillis(100))) {
+            String config = config(storeUrl, 2).replace("providers:\n", "providers:\n  counted: {type: openai, base_url: \"" + upstream.baseUrl() + "\"}\n");
+            String id;
+            int finishedBeforeRestart;
+            try (RunningGateway first = RunningGateway.fromYaml(config)) {
+                id = create(first, uploadLines(first, lines(30, "counted/m"), KEY_A), "/v1/chat/completions", KEY_A);
+                finishedBeforeRestart = Polling.until(() -> batch(first, id, KEY_A).at("/request_counts/completed").asInt(),
+                        completed -> completed >= 6, Duration.ofSeconds(20));
+            }
+            assertThat(upstream.total()).isLessThan(30);
+            try (RunningGateway second = RunningGateway.fromYaml(config)) {
+                JsonNode done = awaitFinal(second, id, KEY_A);
+
+                assertThat(done.path("status").asText()).isEqualTo("completed");
+                assertThat(done.at("/request_counts/completed").asInt()).isEqualTo(30);
+                List<String> customIds = download(second, done.path("output_file_id").asText(), KEY_A).stream()
+                        .map(line -> line.path("custom_id").asText()).toList();
+                assertThat(customIds).hasSize(30).doesNotHaveDuplicates();
+                // Lines answered before the restart are never sent again; at most the two in flight at the stop are.
+                assertThat(upstream.total()).isLessThanOrEqualTo(30 + 2);
+                assertThat(finishedBeforeRestart).isGreaterThanOrEqualTo(6);
+            }
+        }
     }
 
     static String uploadLines(RunningGateway gateway, String content, String key) {
