@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.error.GatewayException;
 import dev.sluice.core.error.InvalidRequestException;
 import dev.sluice.core.keys.DuplicateKeyException;
-import dev.sluice.core.keys.VirtualKey;
 import dev.sluice.core.keys.VirtualKeyService;
 import dev.sluice.core.keys.VirtualKeySpec;
 import dev.sluice.server.http.BodyReader;

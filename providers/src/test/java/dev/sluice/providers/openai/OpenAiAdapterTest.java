@@ -10,7 +10,6 @@ import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderContext;
 import dev.sluice.core.provider.ProviderKey;
 import dev.sluice.core.request.Operation;
-import dev.sluice.core.sse.SseEvent;
 import dev.sluice.providers.Fixtures;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;

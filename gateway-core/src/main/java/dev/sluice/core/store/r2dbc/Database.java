@@ -79,4 +79,9 @@ final class Database {
     Mono<Void> close() {
         return beforeClose.then(dialect.schedule(pool.disposeLater()));
     }
+
+    /** The total of rows updated by a statement's results. */
+    static Mono<Long> rowsUpdated(Publisher<? extends Result> results) {
+        return Flux.from(results).concatMap(Result::getRowsUpdated).reduce(0L, Long::sum);
+    }
 }

@@ -4,18 +4,14 @@ import dev.sluice.core.jobs.AsyncJob;
 import dev.sluice.core.jobs.AsyncJobRepository;
 import dev.sluice.core.jobs.JobStatus;
 import io.r2dbc.spi.Connection;
-import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Row;
 import io.r2dbc.spi.Statement;
-import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -70,14 +66,17 @@ final class R2dbcAsyncJobRepository implements AsyncJobRepository {
 
     private static final String COUNT_BY_STATUS = "SELECT COUNT(*) AS n FROM async_jobs WHERE status = $1";
 
-    /** Candidates read beyond the number wanted, so that losing a few races still fills the claim. */
-    private static final int CANDIDATE_SLACK = 4;
-
-    /** Rounds of candidates read in one claim while races are lost and the claim is not full. */
-    private static final int MAX_CLAIM_ROUNDS = 4;
-
-    private static final Comparator<AsyncJob> OLDEST_FIRST =
-            Comparator.comparing(AsyncJob::createdAt).thenComparing(AsyncJob::id);
+    private static final LeaseClaims.Statements<AsyncJob> CLAIMS = new LeaseClaims.Statements<>(
+            CANDIDATES,
+            (connection, claim, id) -> connection.createStatement(CLAIM_ONE)
+                        .bind(0, claim.owner())
+                        .bind(1, claim.leaseExpiresAt())
+                        .bind(2, claim.now())
+                        .bind(3, id)
+                        .bind(4, claim.now())
+                        .execute(),
+            (connection, claim, id) -> select(connection.createStatement(FIND_CLAIMED).bind(0, id).bind(1, claim.owner())),
+            Comparator.comparing(AsyncJob::createdAt).thenComparing(AsyncJob::id));
 
     private final Database database;
 
@@ -88,7 +87,7 @@ final class R2dbcAsyncJobRepository implements AsyncJobRepository {
     @Override
     public Mono<AsyncJob> insert(AsyncJob job) {
         Objects.requireNonNull(job, "job");
-        return database.withConnectionMono(connection -> rowsUpdated(bindInsert(connection.createStatement(INSERT), job).execute()))
+        return database.withConnectionMono(connection -> Database.rowsUpdated(bindInsert(connection.createStatement(INSERT), job).execute()))
                 .thenReturn(stored(job));
     }
 
@@ -100,71 +99,7 @@ final class R2dbcAsyncJobRepository implements AsyncJobRepository {
 
     @Override
     public Flux<AsyncJob> claim(String owner, Instant now, Duration lease, int limit) {
-        Objects.requireNonNull(owner, "owner");
-        Objects.requireNonNull(now, "now");
-        Objects.requireNonNull(lease, "lease");
-        if (!lease.isPositive()) {
-            return Flux.error(new IllegalArgumentException("lease: " + lease + " (expected: > 0)"));
-        }
-        if (limit <= 0) {
-            return Flux.error(new IllegalArgumentException("limit: " + limit + " (expected: > 0)"));
-        }
-        Claim claim = new Claim(owner, now.toEpochMilli(), now.plus(lease).toEpochMilli());
-        return database.withConnection(connection -> claimIds(connection, claim, limit, 1)
-                .flatMapMany(Flux::fromIterable)
-                .concatMap(id -> select(connection.createStatement(FIND_CLAIMED).bind(0, id).bind(1, owner)))
-                .sort(OLDEST_FIRST));
-    }
-
-    /** The parameters of one claim, as stored. */
-    private record Claim(String owner, long now, long leaseExpiresAt) {
-    }
-
-    /**
-     * One round: read candidates, claim them one by one until {@code wanted} are ours. When races were lost and the
-     * claim is short, others may have taken our candidates while older-than-the-rest jobs remain: read again.
-     */
-    private Mono<List<String>> claimIds(Connection connection, Claim claim, int wanted, int round) {
-        return Flux.from(connection.createStatement(CANDIDATES)
-                        .bind(0, claim.now())
-                        .bind(1, wanted + CANDIDATE_SLACK)
-                        .execute())
-                .concatMap(result -> result.map((row, meta) -> row.get("id", String.class)))
-                .collectList()
-                .flatMap(candidates -> {
-                    List<String> won = new ArrayList<>();
-                    int[] lost = {0};
-                    return Flux.fromIterable(candidates)
-                            .concatMap(id -> Mono.defer(() -> won.size() >= wanted ? Mono.<Boolean>empty()
-                                    : claimOne(connection, claim, id)
-                                    .doOnNext(applied -> {
-                                        if (applied) {
-                                            won.add(id);
-                                        } else {
-                                            lost[0]++;
-                                        }
-                                    })))
-                            .then(Mono.defer(() -> {
-                                if (won.size() < wanted && lost[0] > 0 && round < MAX_CLAIM_ROUNDS) {
-                                    return claimIds(connection, claim, wanted - won.size(), round + 1).map(more -> {
-                                        won.addAll(more);
-                                        return won;
-                                    });
-                                }
-                                return Mono.just(won);
-                            }));
-                });
-    }
-
-    private static Mono<Boolean> claimOne(Connection connection, Claim claim, String id) {
-        return rowsUpdated(connection.createStatement(CLAIM_ONE)
-                        .bind(0, claim.owner())
-                        .bind(1, claim.leaseExpiresAt())
-                        .bind(2, claim.now())
-                        .bind(3, id)
-                        .bind(4, claim.now())
-                        .execute())
-                .map(count -> count == 1);
+        return LeaseClaims.claim(database, CLAIMS, owner, now, lease, limit);
     }
 
     @Override
@@ -236,11 +171,7 @@ final class R2dbcAsyncJobRepository implements AsyncJobRepository {
     }
 
     private Mono<Long> update(Function<Connection, Statement> statement) {
-        return database.withConnectionMono(connection -> rowsUpdated(statement.apply(connection).execute()));
-    }
-
-    private static Mono<Long> rowsUpdated(Publisher<? extends Result> results) {
-        return Flux.from(results).concatMap(Result::getRowsUpdated).reduce(0L, Long::sum);
+        return database.withConnectionMono(connection -> Database.rowsUpdated(statement.apply(connection).execute()));
     }
 
     private static Flux<AsyncJob> select(Statement statement) {

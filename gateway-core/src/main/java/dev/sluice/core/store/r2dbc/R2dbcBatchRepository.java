@@ -8,19 +8,15 @@ import dev.sluice.core.batches.BatchUsage;
 import dev.sluice.core.batches.LineResult;
 import dev.sluice.core.usage.TokenCounts;
 import io.r2dbc.spi.Connection;
-import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Row;
 import io.r2dbc.spi.Statement;
-import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -118,13 +114,16 @@ final class R2dbcBatchRepository implements BatchRepository {
     /** Rows fetched at a time when reading results, so that a large batch is streamed, not loaded. */
     private static final int FETCH_SIZE = 256;
 
-    /** Candidates read beyond the number wanted, so that losing a few races still fills the claim. */
-    private static final int CANDIDATE_SLACK = 4;
-
-    /** Rounds of candidates read in one claim while races are lost and the claim is not full. */
-    private static final int MAX_CLAIM_ROUNDS = 4;
-
-    private static final Comparator<Batch> OLDEST_FIRST = Comparator.comparing(Batch::createdAt).thenComparing(Batch::id);
+    private static final LeaseClaims.Statements<Batch> CLAIMS = new LeaseClaims.Statements<>(
+            CANDIDATES,
+            (connection, claim, id) -> connection.createStatement(CLAIM_ONE)
+                        .bind(0, claim.owner())
+                        .bind(1, claim.leaseExpiresAt())
+                        .bind(2, id)
+                        .bind(3, claim.now())
+                        .execute(),
+            (connection, claim, id) -> select(connection.createStatement(FIND_CLAIMED).bind(0, id).bind(1, claim.owner())),
+            Comparator.comparing(Batch::createdAt).thenComparing(Batch::id));
 
     private final Database database;
 
@@ -136,7 +135,7 @@ final class R2dbcBatchRepository implements BatchRepository {
     public Mono<Batch> insert(Batch batch) {
         Objects.requireNonNull(batch, "batch");
         Objects.requireNonNull(batch.createdAt(), "createdAt");
-        return database.withConnectionMono(connection -> rowsUpdated(bindInsert(connection.createStatement(INSERT), batch).execute()))
+        return database.withConnectionMono(connection -> Database.rowsUpdated(bindInsert(connection.createStatement(INSERT), batch).execute()))
                 .thenReturn(stored(batch));
     }
 
@@ -171,70 +170,7 @@ final class R2dbcBatchRepository implements BatchRepository {
 
     @Override
     public Flux<Batch> claim(String owner, Instant now, Duration lease, int limit) {
-        Objects.requireNonNull(owner, "owner");
-        Objects.requireNonNull(now, "now");
-        Objects.requireNonNull(lease, "lease");
-        if (!lease.isPositive()) {
-            return Flux.error(new IllegalArgumentException("lease: " + lease + " (expected: > 0)"));
-        }
-        if (limit <= 0) {
-            return Flux.error(new IllegalArgumentException("limit: " + limit + " (expected: > 0)"));
-        }
-        Claim claim = new Claim(owner, now.toEpochMilli(), now.plus(lease).toEpochMilli());
-        return database.withConnection(connection -> claimIds(connection, claim, limit, 1)
-                .flatMapMany(Flux::fromIterable)
-                .concatMap(id -> select(connection.createStatement(FIND_CLAIMED).bind(0, id).bind(1, owner)))
-                .sort(OLDEST_FIRST));
-    }
-
-    /** The parameters of one claim, as stored. */
-    private record Claim(String owner, long now, long leaseExpiresAt) {
-    }
-
-    /**
-     * One round: read candidates, claim them one by one until {@code wanted} are ours. When races were lost and the
-     * claim is short, others may have taken our candidates while older-than-the-rest batches remain: read again.
-     */
-    private Mono<List<String>> claimIds(Connection connection, Claim claim, int wanted, int round) {
-        return Flux.from(connection.createStatement(CANDIDATES)
-                        .bind(0, claim.now())
-                        .bind(1, wanted + CANDIDATE_SLACK)
-                        .execute())
-                .concatMap(result -> result.map((row, meta) -> row.get("id", String.class)))
-                .collectList()
-                .flatMap(candidates -> {
-                    List<String> won = new ArrayList<>();
-                    int[] lost = {0};
-                    return Flux.fromIterable(candidates)
-                            .concatMap(id -> Mono.defer(() -> won.size() >= wanted ? Mono.<Boolean>empty()
-                                    : claimOne(connection, claim, id)
-                                    .doOnNext(applied -> {
-                                        if (applied) {
-                                            won.add(id);
-                                        } else {
-                                            lost[0]++;
-                                        }
-                                    })))
-                            .then(Mono.defer(() -> {
-                                if (won.size() < wanted && lost[0] > 0 && round < MAX_CLAIM_ROUNDS) {
-                                    return claimIds(connection, claim, wanted - won.size(), round + 1).map(more -> {
-                                        won.addAll(more);
-                                        return won;
-                                    });
-                                }
-                                return Mono.just(won);
-                            }));
-                });
-    }
-
-    private static Mono<Boolean> claimOne(Connection connection, Claim claim, String id) {
-        return rowsUpdated(connection.createStatement(CLAIM_ONE)
-                        .bind(0, claim.owner())
-                        .bind(1, claim.leaseExpiresAt())
-                        .bind(2, id)
-                        .bind(3, claim.now())
-                        .execute())
-                .map(count -> count == 1);
+        return LeaseClaims.claim(database, CLAIMS, owner, now, lease, limit);
     }
 
     @Override
@@ -307,7 +243,7 @@ final class R2dbcBatchRepository implements BatchRepository {
                             .bind(3, tokens.output());
                     bind(add, 4, result.model(), String.class);
                     add.bind(5, batchId);
-                    return rowsUpdated(insert.execute()).then(rowsUpdated(add.execute())).thenReturn(true);
+                    return Database.rowsUpdated(insert.execute()).then(Database.rowsUpdated(add.execute())).thenReturn(true);
                 })
                 // The transaction is rolled back by then: a line already recorded changes nothing.
                 .onErrorResume(Database::isUniqueViolation, duplicate -> Mono.just(false));
@@ -347,11 +283,7 @@ final class R2dbcBatchRepository implements BatchRepository {
     }
 
     private Mono<Long> update(Function<Connection, Statement> statement) {
-        return database.withConnectionMono(connection -> rowsUpdated(statement.apply(connection).execute()));
-    }
-
-    private static Mono<Long> rowsUpdated(Publisher<? extends Result> results) {
-        return Flux.from(results).concatMap(Result::getRowsUpdated).reduce(0L, Long::sum);
+        return database.withConnectionMono(connection -> Database.rowsUpdated(statement.apply(connection).execute()));
     }
 
     private static Flux<Batch> select(Statement statement) {

@@ -3,10 +3,8 @@ package dev.sluice.core.store.r2dbc;
 import dev.sluice.core.files.FileRepository;
 import dev.sluice.core.files.StoredFile;
 import io.r2dbc.spi.Connection;
-import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Row;
 import io.r2dbc.spi.Statement;
-import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -256,11 +254,7 @@ final class R2dbcFileRepository implements FileRepository {
     }
 
     private static Mono<Long> execute(Statement statement) {
-        return rowsUpdated(statement.execute());
-    }
-
-    private static Mono<Long> rowsUpdated(Publisher<? extends Result> results) {
-        return Flux.from(results).concatMap(Result::getRowsUpdated).reduce(0L, Long::sum);
+        return Database.rowsUpdated(statement.execute());
     }
 
     private static Flux<StoredFile> select(Statement statement) {
