@@ -122,10 +122,17 @@ public final class SluiceServer implements AutoCloseable {
         return gateway;
     }
 
-    /** Stops accepting, then releases the engine's connection pools. */
+    /** Stops accepting, then stops the engine: its jobs and batches are handed back, its pools released. */
+    public Mono<Void> closeLater() {
+        return Mono.defer(() -> {
+            server.dispose();
+            return server.onDispose();
+        }).then(gateway.close());
+    }
+
+    /** {@link #closeLater()}, waiting for it: for {@code main} and tests, never for an event loop. */
     @Override
     public void close() {
-        server.disposeNow(Duration.ofSeconds(10));
-        gateway.close().block(Duration.ofSeconds(10));
+        closeLater().block(Duration.ofSeconds(30));
     }
 }
