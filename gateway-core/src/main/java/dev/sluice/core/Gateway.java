@@ -21,6 +21,7 @@ import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderContext;
 import dev.sluice.core.provider.ProviderFactories;
 import dev.sluice.core.provider.ProviderFactory;
+import dev.sluice.core.provider.WireFormat;
 import dev.sluice.core.request.Caller;
 import dev.sluice.core.request.GatewayRequest;
 import dev.sluice.core.request.GatewayResponse;
@@ -43,6 +44,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -189,6 +191,12 @@ public final class Gateway {
 
     private Route resolve(GatewayRequest request) {
         Route route = router.route(request);
+        if (route.provider().adapter().format() != WireFormat.OPENAI) {
+            // Until translation between wire formats exists, a request is never sent in a format the provider does not speak.
+            throw new InvalidRequestException("Provider '" + route.provider().name() + "' speaks the "
+                    + route.provider().adapter().format().name().toLowerCase(Locale.ROOT)
+                    + " wire format; requests in the openai format cannot be translated to it yet.", "model");
+        }
         if (!route.provider().adapter().supports(request.operation())) {
             throw new InvalidRequestException("Provider '" + route.provider().name() + "' does not serve "
                     + request.operation().path() + ".", "model");

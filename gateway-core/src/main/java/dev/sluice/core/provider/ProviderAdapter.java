@@ -20,6 +20,14 @@ public interface ProviderAdapter {
      */
     Flux<SseEvent> stream(ProviderCall call);
 
+    /**
+     * The wire format this adapter's calls and answers are in: the bodies of {@link ProviderCall}s it receives,
+     * and the bodies and events it emits.
+     */
+    default WireFormat format() {
+        return WireFormat.OPENAI;
+    }
+
     /** Whether this provider serves the operation at all. */
     default boolean supports(Operation operation) {
         return true;
