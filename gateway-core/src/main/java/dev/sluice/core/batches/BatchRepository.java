@@ -5,6 +5,7 @@ import reactor.core.publisher.Mono;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /** Stored batches and the results of their lines; batches are run under leases, like async jobs. */
 public interface BatchRepository {
@@ -40,6 +41,13 @@ public interface BatchRepository {
      * (and sets the batch's model if it has none); false when that line already had a result.
      */
     Mono<Boolean> recordResult(String batchId, LineResult result);
+
+    /**
+     * Records several lines' results in one transaction, as {@link #recordResult} does for one: each line once,
+     * counters and usage added for the lines recorded now; emits how many were recorded (lines that already
+     * had a result are skipped).
+     */
+    Mono<Integer> recordResults(String batchId, List<LineResult> results);
 
     /** The lines that already have a result. */
     Flux<Integer> finishedLines(String batchId);

@@ -32,6 +32,11 @@ import java.util.function.Function;
  */
 final class BatchRun implements Worker<Batch> {
 
+    /** Up to this many results are recorded in one transaction... */
+    private static final int RECORD_GROUP = 64;
+    /** ...and none waits longer than this to be recorded. */
+    private static final Duration RECORD_DELAY = Duration.ofMillis(50);
+
     private final BatchRepository batches;
     private final FileService files;
     private final Function<GatewayRequest, Mono<GatewayResponse>> gateway;
@@ -88,11 +93,14 @@ final class BatchRun implements Worker<Batch> {
         AtomicBoolean stopping = new AtomicBoolean();
         Mono<Void> stop = mustStop(batch).doOnTerminate(() -> stopping.set(true));
         return unfinished(batch)
-                .flatMap(line -> call(batch, line)
-                        // An answer that arrives once the batch is stopping is not kept.
-                        .filter(result -> !stopping.get())
-                        .flatMap(result -> batches.recordResult(batch.id(), result)), linesAtOnce)
+                .flatMap(line -> call(batch, line), linesAtOnce)
+                // An answer that arrives once the batch is stopping is not kept; those that came before are.
+                .filter(result -> !stopping.get())
                 .takeUntilOther(stop)
+                // Results are recorded a few at a time, each group in one transaction; what is still grouped
+                // when the lines stop (done, cancelled or expired) is recorded before the batch moves on.
+                .bufferTimeout(RECORD_GROUP, RECORD_DELAY, timer)
+                .concatMap(group -> batches.recordResults(batch.id(), group))
                 .then(Mono.defer(() -> batches.findById(batch.id())))
                 .flatMap(current -> {
                     if (current.status() == BatchStatus.CANCELLING) {
@@ -111,7 +119,9 @@ final class BatchRun implements Worker<Batch> {
     /** The window has passed: every line without a result fails with {@code batch_expired}, and the batch ends expired. */
     private Mono<Void> expire(Batch batch) {
         return unfinished(batch)
-                .concatMap(line -> batches.recordResult(batch.id(), expired(line)))
+                .map(BatchRun::expired)
+                .buffer(RECORD_GROUP)
+                .concatMap(group -> batches.recordResults(batch.id(), group))
                 .then(Mono.defer(() -> batches.findById(batch.id())))
                 .flatMap(current -> current.status() == BatchStatus.IN_PROGRESS ? end(current, BatchStatus.EXPIRED) : work(current));
     }

@@ -18,6 +18,7 @@ import reactor.core.publisher.Mono;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The store of an engine built without one: it knows no virtual keys, jobs, files or batches and refuses to keep any, so only
@@ -248,6 +249,11 @@ final class NoStore implements Store, VirtualKeyRepository, UsageRepository {
         @Override
         public Mono<Boolean> recordResult(String batchId, LineResult result) {
             return Mono.just(false);
+        }
+
+        @Override
+        public Mono<Integer> recordResults(String batchId, List<LineResult> results) {
+            return Mono.just(0);
         }
 
         @Override

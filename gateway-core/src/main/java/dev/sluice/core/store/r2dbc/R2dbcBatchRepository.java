@@ -17,6 +17,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -107,6 +111,9 @@ final class R2dbcBatchRepository implements BatchRepository {
             + "model = COALESCE(model, $5) WHERE id = $6";
 
     private static final String FINISHED_LINES = "SELECT line FROM batch_results WHERE batch_id = $1 ORDER BY line";
+
+    private static final String FINISHED_LINES_BETWEEN =
+            "SELECT line FROM batch_results WHERE batch_id = $1 AND line >= $2 AND line <= $3";
 
     private static final String RESULTS = "SELECT line, custom_id, is_error, output_line, model, input_tokens, output_tokens "
             + "FROM batch_results WHERE batch_id = $1 AND is_error = $2 ORDER BY line";
@@ -227,26 +234,76 @@ final class R2dbcBatchRepository implements BatchRepository {
         Objects.requireNonNull(batchId, "batchId");
         Objects.requireNonNull(result, "result");
         Objects.requireNonNull(result.outputLine(), "outputLine");
-        TokenCounts tokens = result.tokens() == null ? TokenCounts.NONE : result.tokens();
-        return database.inTransaction(connection -> {
-                    Statement insert = connection.createStatement(INSERT_RESULT)
-                            .bind(0, batchId)
-                            .bind(1, result.line());
-                    bind(insert, 2, result.customId(), String.class);
-                    insert.bind(3, result.error()).bind(4, result.outputLine());
-                    bind(insert, 5, result.model(), String.class);
-                    insert.bind(6, tokens.input()).bind(7, tokens.output());
-                    Statement add = connection.createStatement(ADD_RESULT)
-                            .bind(0, result.error() ? 0 : 1)
-                            .bind(1, result.error() ? 1 : 0)
-                            .bind(2, tokens.input())
-                            .bind(3, tokens.output());
-                    bind(add, 4, result.model(), String.class);
-                    add.bind(5, batchId);
-                    return Database.rowsUpdated(insert.execute()).then(Database.rowsUpdated(add.execute())).thenReturn(true);
-                })
+        return database.inTransaction(connection -> Database.rowsUpdated(insertResult(connection, batchId, result).execute())
+                        .then(Database.rowsUpdated(addResults(connection, batchId, List.of(result)).execute()))
+                        .thenReturn(true))
                 // The transaction is rolled back by then: a line already recorded changes nothing.
                 .onErrorResume(Database::isUniqueViolation, duplicate -> Mono.just(false));
+    }
+
+    @Override
+    public Mono<Integer> recordResults(String batchId, List<LineResult> results) {
+        Objects.requireNonNull(batchId, "batchId");
+        if (results.isEmpty()) {
+            return Mono.just(0);
+        }
+        int first = results.stream().mapToInt(LineResult::line).min().orElseThrow();
+        int last = results.stream().mapToInt(LineResult::line).max().orElseThrow();
+        // One commit for many lines: committing each line on its own is what bounds a batch's pace on PostgreSQL.
+        return database.inTransaction(connection -> Flux.from(connection.createStatement(FINISHED_LINES_BETWEEN)
+                                .bind(0, batchId).bind(1, first).bind(2, last).execute())
+                        .concatMap(result -> result.map((row, meta) -> row.get("line", Integer.class)))
+                        .collect(Collectors.toSet())
+                        .flatMap(recorded -> {
+                            Map<Integer, LineResult> fresh = new LinkedHashMap<>();
+                            results.stream().filter(result -> !recorded.contains(result.line()))
+                                    .forEach(result -> fresh.putIfAbsent(result.line(), result));
+                            if (fresh.isEmpty()) {
+                                return Mono.just(0);
+                            }
+                            return Flux.fromIterable(fresh.values())
+                                    .concatMap(result -> Database.rowsUpdated(insertResult(connection, batchId, result).execute()))
+                                    .then(Database.rowsUpdated(addResults(connection, batchId, fresh.values()).execute()))
+                                    .thenReturn(fresh.size());
+                        }))
+                // Another writer recorded one of these lines meanwhile (the transaction is rolled back): one by one instead.
+                .onErrorResume(Database::isUniqueViolation, duplicate -> Flux.fromIterable(results)
+                        .concatMap(result -> recordResult(batchId, result))
+                        .filter(recordedNow -> recordedNow)
+                        .count()
+                        .map(Long::intValue));
+    }
+
+    private static Statement insertResult(Connection connection, String batchId, LineResult result) {
+        TokenCounts tokens = result.tokens() == null ? TokenCounts.NONE : result.tokens();
+        Statement insert = connection.createStatement(INSERT_RESULT)
+                .bind(0, batchId)
+                .bind(1, result.line());
+        bind(insert, 2, result.customId(), String.class);
+        insert.bind(3, result.error()).bind(4, result.outputLine());
+        bind(insert, 5, result.model(), String.class);
+        return insert.bind(6, tokens.input()).bind(7, tokens.output());
+    }
+
+    private static Statement addResults(Connection connection, String batchId, Collection<LineResult> results) {
+        int failed = 0;
+        long input = 0;
+        long output = 0;
+        String model = null;
+        for (LineResult result : results) {
+            failed += result.error() ? 1 : 0;
+            TokenCounts tokens = result.tokens() == null ? TokenCounts.NONE : result.tokens();
+            input += tokens.input();
+            output += tokens.output();
+            model = model != null ? model : result.model();
+        }
+        Statement add = connection.createStatement(ADD_RESULT)
+                .bind(0, results.size() - failed)
+                .bind(1, failed)
+                .bind(2, input)
+                .bind(3, output);
+        bind(add, 4, model, String.class);
+        return add.bind(5, batchId);
     }
 
     @Override

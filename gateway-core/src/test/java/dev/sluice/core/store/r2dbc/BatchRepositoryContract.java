@@ -500,6 +500,25 @@ abstract class BatchRepositoryContract {
     // ---- results ----
 
     @Test
+    void recordResultsRecordsAGroupOnceSkippingLinesAlreadyRecorded() {
+        Batch batch = created(T0);
+        insert(batch);
+        StepVerifier.create(batches.recordResult(batch.id(), result(2, false))).expectNext(true).expectComplete().verify(TIMEOUT);
+
+        StepVerifier.create(batches.recordResults(batch.id(), List.of(result(1, false), result(2, false), result(3, true),
+                        result(4, false), result(3, true))))
+                .expectNext(3).expectComplete().verify(TIMEOUT);
+
+        Batch recorded = find(batch.id());
+        assertThat(recorded.counts()).isEqualTo(new BatchCounts(0, 3, 1));
+        assertThat(recorded.usage()).isEqualTo(new BatchUsage(10 + 20 + 40, 1 + 2 + 4, 0, 0));
+        assertThat(batches.finishedLines(batch.id()).collectList().block(TIMEOUT)).containsExactly(1, 2, 3, 4);
+        StepVerifier.create(batches.recordResults(batch.id(), List.of(result(1, false), result(4, false))))
+                .expectNext(0).expectComplete().verify(TIMEOUT);
+        assertThat(find(batch.id()).counts()).isEqualTo(new BatchCounts(0, 3, 1));
+    }
+
+    @Test
     void recordResultRecordsALineOnceAndAddsItToTheCountersUsageAndModel() {
         Batch batch = created(T0);
         insert(batch);
