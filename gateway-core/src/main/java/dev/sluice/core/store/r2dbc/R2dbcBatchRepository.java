@@ -1,14 +1,11 @@
 package dev.sluice.core.store.r2dbc;
 
 import dev.sluice.core.batches.Batch;
-import dev.sluice.core.batches.BatchCounts;
 import dev.sluice.core.batches.BatchRepository;
 import dev.sluice.core.batches.BatchStatus;
-import dev.sluice.core.batches.BatchUsage;
 import dev.sluice.core.batches.LineResult;
 import dev.sluice.core.usage.TokenCounts;
 import io.r2dbc.spi.Connection;
-import io.r2dbc.spi.Row;
 import io.r2dbc.spi.Statement;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -129,7 +126,7 @@ final class R2dbcBatchRepository implements BatchRepository {
                         .bind(2, id)
                         .bind(3, claim.now())
                         .execute(),
-            (connection, claim, id) -> select(connection.createStatement(FIND_CLAIMED).bind(0, id).bind(1, claim.owner())),
+            (connection, claim, id) -> BatchRows.select(connection.createStatement(FIND_CLAIMED).bind(0, id).bind(1, claim.owner())),
             Comparator.comparing(Batch::createdAt).thenComparing(Batch::id));
 
     private final Database database;
@@ -142,14 +139,14 @@ final class R2dbcBatchRepository implements BatchRepository {
     public Mono<Batch> insert(Batch batch) {
         Objects.requireNonNull(batch, "batch");
         Objects.requireNonNull(batch.createdAt(), "createdAt");
-        return database.withConnectionMono(connection -> Database.rowsUpdated(bindInsert(connection.createStatement(INSERT), batch).execute()))
-                .thenReturn(stored(batch));
+        return database.withConnectionMono(connection -> Database.rowsUpdated(BatchRows.bindInsert(connection.createStatement(INSERT), batch).execute()))
+                .thenReturn(BatchRows.stored(batch));
     }
 
     @Override
     public Mono<Batch> findById(String id) {
         Objects.requireNonNull(id, "id");
-        return database.withConnectionMono(connection -> select(connection.createStatement(FIND_BY_ID).bind(0, id)).singleOrEmpty());
+        return database.withConnectionMono(connection -> BatchRows.select(connection.createStatement(FIND_BY_ID).bind(0, id)).singleOrEmpty());
     }
 
     @Override
@@ -171,7 +168,7 @@ final class R2dbcBatchRepository implements BatchRepository {
                     statement.bind(next++, afterId);
                 }
             }
-            return select(statement.bind(next, limit));
+            return BatchRows.select(statement.bind(next, limit));
         });
     }
 
@@ -201,16 +198,16 @@ final class R2dbcBatchRepository implements BatchRepository {
         return update(connection -> {
             Statement statement = connection.createStatement(batch.status().isFinal() ? UPDATE_FINAL : UPDATE_RUNNING)
                     .bind(0, batch.status().wire());
-            bind(statement, 1, batch.outputFileId(), String.class);
-            bind(statement, 2, batch.errorFileId(), String.class);
-            bind(statement, 3, millis(batch.inProgressAt()), Long.class);
-            bind(statement, 4, millis(batch.expiresAt()), Long.class);
-            bind(statement, 5, millis(batch.finalizingAt()), Long.class);
-            bind(statement, 6, millis(batch.completedAt()), Long.class);
-            bind(statement, 7, millis(batch.failedAt()), Long.class);
-            bind(statement, 8, millis(batch.expiredAt()), Long.class);
-            bind(statement, 9, millis(batch.cancellingAt()), Long.class);
-            bind(statement, 10, millis(batch.cancelledAt()), Long.class);
+            BatchRows.bind(statement, 1, batch.outputFileId(), String.class);
+            BatchRows.bind(statement, 2, batch.errorFileId(), String.class);
+            BatchRows.bind(statement, 3, BatchRows.millis(batch.inProgressAt()), Long.class);
+            BatchRows.bind(statement, 4, BatchRows.millis(batch.expiresAt()), Long.class);
+            BatchRows.bind(statement, 5, BatchRows.millis(batch.finalizingAt()), Long.class);
+            BatchRows.bind(statement, 6, BatchRows.millis(batch.completedAt()), Long.class);
+            BatchRows.bind(statement, 7, BatchRows.millis(batch.failedAt()), Long.class);
+            BatchRows.bind(statement, 8, BatchRows.millis(batch.expiredAt()), Long.class);
+            BatchRows.bind(statement, 9, BatchRows.millis(batch.cancellingAt()), Long.class);
+            BatchRows.bind(statement, 10, BatchRows.millis(batch.cancelledAt()), Long.class);
             return statement.bind(11, errors)
                     .bind(12, batch.counts().total())
                     .bind(13, batch.id())
@@ -279,9 +276,9 @@ final class R2dbcBatchRepository implements BatchRepository {
         Statement insert = connection.createStatement(INSERT_RESULT)
                 .bind(0, batchId)
                 .bind(1, result.line());
-        bind(insert, 2, result.customId(), String.class);
+        BatchRows.bind(insert, 2, result.customId(), String.class);
         insert.bind(3, result.error()).bind(4, result.outputLine());
-        bind(insert, 5, result.model(), String.class);
+        BatchRows.bind(insert, 5, result.model(), String.class);
         return insert.bind(6, tokens.input()).bind(7, tokens.output());
     }
 
@@ -302,7 +299,7 @@ final class R2dbcBatchRepository implements BatchRepository {
                 .bind(1, failed)
                 .bind(2, input)
                 .bind(3, output);
-        bind(add, 4, model, String.class);
+        BatchRows.bind(add, 4, model, String.class);
         return add.bind(5, batchId);
     }
 
@@ -341,107 +338,5 @@ final class R2dbcBatchRepository implements BatchRepository {
 
     private Mono<Long> update(Function<Connection, Statement> statement) {
         return database.withConnectionMono(connection -> Database.rowsUpdated(statement.apply(connection).execute()));
-    }
-
-    private static Flux<Batch> select(Statement statement) {
-        return Flux.from(statement.execute()).concatMap(result -> result.map((row, meta) -> read(row)));
-    }
-
-    private static Statement bindInsert(Statement statement, Batch batch) {
-        statement.bind(0, batch.id());
-        bind(statement, 1, batch.ownerKeyId(), String.class);
-        bind(statement, 2, batch.endpoint(), String.class);
-        bind(statement, 3, batch.inputFileId(), String.class);
-        bind(statement, 4, batch.completionWindow(), String.class);
-        statement.bind(5, batch.status().wire());
-        bind(statement, 6, batch.outputFileId(), String.class);
-        bind(statement, 7, batch.errorFileId(), String.class);
-        statement.bind(8, batch.createdAt().toEpochMilli());
-        bind(statement, 9, millis(batch.inProgressAt()), Long.class);
-        bind(statement, 10, millis(batch.expiresAt()), Long.class);
-        bind(statement, 11, millis(batch.finalizingAt()), Long.class);
-        bind(statement, 12, millis(batch.completedAt()), Long.class);
-        bind(statement, 13, millis(batch.failedAt()), Long.class);
-        bind(statement, 14, millis(batch.expiredAt()), Long.class);
-        bind(statement, 15, millis(batch.cancellingAt()), Long.class);
-        bind(statement, 16, millis(batch.cancelledAt()), Long.class);
-        statement.bind(17, batch.counts().total());
-        statement.bind(18, batch.counts().completed());
-        statement.bind(19, batch.counts().failed());
-        bind(statement, 20, BatchJson.metadata(batch.metadata()), String.class);
-        statement.bind(21, BatchJson.errors(batch.errors()));
-        bind(statement, 22, batch.model(), String.class);
-        statement.bind(23, batch.usage().inputTokens());
-        statement.bind(24, batch.usage().outputTokens());
-        statement.bind(25, batch.usage().cachedTokens());
-        statement.bind(26, batch.usage().reasoningTokens());
-        bind(statement, 27, batch.outputExpiresAfter() == null ? null : batch.outputExpiresAfter().toMillis(), Long.class);
-        bind(statement, 28, batch.leaseOwner(), String.class);
-        bind(statement, 29, millis(batch.leaseExpiresAt()), Long.class);
-        return statement;
-    }
-
-    private static <T> void bind(Statement statement, int index, T value, Class<T> type) {
-        if (value == null) {
-            statement.bindNull(index, type);
-        } else {
-            statement.bind(index, value);
-        }
-    }
-
-    private static Batch read(Row row) {
-        Long outputExpiresAfter = row.get("output_expires_after_ms", Long.class);
-        return new Batch(
-                row.get("id", String.class),
-                row.get("owner_key_id", String.class),
-                row.get("endpoint", String.class),
-                row.get("input_file_id", String.class),
-                row.get("completion_window", String.class),
-                BatchStatus.fromWire(row.get("status", String.class)),
-                row.get("output_file_id", String.class),
-                row.get("error_file_id", String.class),
-                instant(row.get("created_at", Long.class)),
-                instant(row.get("in_progress_at", Long.class)),
-                instant(row.get("expires_at", Long.class)),
-                instant(row.get("finalizing_at", Long.class)),
-                instant(row.get("completed_at", Long.class)),
-                instant(row.get("failed_at", Long.class)),
-                instant(row.get("expired_at", Long.class)),
-                instant(row.get("cancelling_at", Long.class)),
-                instant(row.get("cancelled_at", Long.class)),
-                new BatchCounts(row.get("total_requests", Integer.class), row.get("completed_requests", Integer.class),
-                        row.get("failed_requests", Integer.class)),
-                BatchJson.metadata(row.get("metadata", String.class)),
-                BatchJson.errors(row.get("errors", String.class)),
-                row.get("model", String.class),
-                new BatchUsage(row.get("input_tokens", Long.class), row.get("output_tokens", Long.class),
-                        row.get("cached_tokens", Long.class), row.get("reasoning_tokens", Long.class)),
-                outputExpiresAfter == null ? null : Duration.ofMillis(outputExpiresAfter),
-                row.get("lease_owner", String.class),
-                instant(row.get("lease_expires_at", Long.class)));
-    }
-
-    /** The batch as it reads back: instants and durations are kept to the millisecond. */
-    private static Batch stored(Batch batch) {
-        return new Batch(batch.id(), batch.ownerKeyId(), batch.endpoint(), batch.inputFileId(), batch.completionWindow(),
-                batch.status(), batch.outputFileId(), batch.errorFileId(), toMillis(batch.createdAt()),
-                toMillis(batch.inProgressAt()), toMillis(batch.expiresAt()), toMillis(batch.finalizingAt()),
-                toMillis(batch.completedAt()), toMillis(batch.failedAt()), toMillis(batch.expiredAt()),
-                toMillis(batch.cancellingAt()), toMillis(batch.cancelledAt()), batch.counts(),
-                batch.metadata(), batch.errors(), batch.model(), batch.usage(),
-                batch.outputExpiresAfter() == null ? null : Duration.ofMillis(batch.outputExpiresAfter().toMillis()),
-                batch.leaseOwner(), toMillis(batch.leaseExpiresAt()));
-    }
-
-    private static Long millis(Instant instant) {
-        return instant == null ? null : instant.toEpochMilli();
-    }
-
-    private static Instant instant(Long millis) {
-        return millis == null ? null : Instant.ofEpochMilli(millis);
-    }
-
-    private static Instant toMillis(Instant instant) {
-        return instant == null ? null : Instant.ofEpochMilli(instant.toEpochMilli());
     }
 }
