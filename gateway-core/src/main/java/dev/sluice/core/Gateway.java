@@ -6,13 +6,11 @@ import dev.sluice.core.governance.Governor;
 import dev.sluice.core.ids.SecureIds;
 import dev.sluice.core.batches.BatchExecutor;
 import dev.sluice.core.batches.BatchService;
-import dev.sluice.core.error.ErrorEnvelope;
 import dev.sluice.core.error.GatewayException;
-import dev.sluice.core.jobs.AsyncJob;
 import dev.sluice.core.jobs.AsyncJobService;
 import dev.sluice.core.work.ExecutorSettings;
+import dev.sluice.core.jobs.InferenceJobRunner;
 import dev.sluice.core.jobs.JobExecutor;
-import dev.sluice.core.jobs.JobOutcome;
 import dev.sluice.core.governance.MeteredStream;
 import dev.sluice.core.keys.VirtualKeyService;
 import dev.sluice.core.provider.ProviderAdapter;
@@ -26,7 +24,6 @@ import dev.sluice.core.request.Caller;
 import dev.sluice.core.request.GatewayRequest;
 import dev.sluice.core.request.GatewayResponse;
 import dev.sluice.core.request.Operation;
-import dev.sluice.core.request.RequestBody;
 import dev.sluice.core.routing.Provider;
 import dev.sluice.core.routing.Route;
 import dev.sluice.core.routing.Router;
@@ -70,7 +67,7 @@ public final class Gateway {
         this.virtualKeys = virtualKeys;
         this.store = settings.store;
         String instance = "sluice-" + SecureIds.hex(6);
-        this.executor = new JobExecutor(store.jobs(), this::run, settings.clock, settings.timer, settings.jobSettings, instance);
+        this.executor = new JobExecutor(store.jobs(), new InferenceJobRunner(this::call), settings.clock, settings.timer, settings.jobSettings, instance);
         this.jobs = new AsyncJobService(store.jobs(), governor, this::resolve, settings.clock, settings.resultTtl, executor::wake);
         this.files = new FileService(store.files(), governor, settings.clock, settings.maxFileBytes);
         this.batchExecutor = new BatchExecutor(store.batches(), files, this::call, settings.clock, settings.timer,
@@ -169,24 +166,6 @@ public final class Gateway {
                 .thenMany(Flux.fromIterable(router.providers()))
                 .flatMap(provider -> provider.adapter().close().onErrorResume(e -> Mono.empty()))
                 .then(store.close());
-    }
-
-    /** Runs a claimed job as its submitter's request; every failure becomes a failed outcome with its status. */
-    private Mono<JobOutcome> run(AsyncJob job) {
-        return Mono.defer(() -> {
-                    Operation operation = Operation.fromPath(job.operation());
-                    if (operation == null) {
-                        throw new IllegalStateException("job " + job.id() + " has an unknown operation " + job.operation());
-                    }
-                    return call(new GatewayRequest(operation, RequestBody.parse(job.request()), job.defaultProvider(),
-                            Caller.ownedBy(job.ownerKeyId())));
-                })
-                .map(answer -> JobOutcome.completed(answer.body()))
-                .onErrorResume(error -> {
-                    GatewayException failure = error instanceof GatewayException known ? known
-                            : new GatewayException(500, "server_error", "internal_error", null, "The job failed unexpectedly.");
-                    return Mono.just(JobOutcome.failed(failure.status(), ErrorEnvelope.bodyOf(failure)));
-                });
     }
 
     private Route resolve(GatewayRequest request) {
