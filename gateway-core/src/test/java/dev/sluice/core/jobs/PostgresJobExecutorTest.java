@@ -2,10 +2,8 @@ package dev.sluice.core.jobs;
 
 import dev.sluice.core.work.ExecutorSettings;
 import dev.sluice.core.store.Store;
-import dev.sluice.core.testing.TestDatabases;
-import dev.sluice.core.testing.TestDatabases.PostgresDatabase;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.sluice.core.testing.PostgresPerClass;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -30,27 +28,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Several instances, each with its own pool, sharing one queue on PostgreSQL; skipped when PostgreSQL is down. */
 class PostgresJobExecutorTest {
 
-    private static PostgresDatabase database;
+    @RegisterExtension
+    static final PostgresPerClass postgres = new PostgresPerClass();
 
     private final Clock clock = Clock.systemUTC();
 
-    @BeforeAll
-    static void createDatabase() {
-        TestDatabases.assumePostgres();
-        database = TestDatabases.postgres();
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        if (database != null) {
-            database.drop();
-        }
-    }
-
     @Test
     void twoInstancesSharingAQueueRunEveryJobExactlyOnceAndBothTakePart() {
-        Store first = JobsTesting.openStore(database.url());
-        Store second = JobsTesting.openStore(database.url());
+        Store first = JobsTesting.openStore(postgres.url());
+        Store second = JobsTesting.openStore(postgres.url());
         Scheduler timer = Schedulers.newParallel("job-timer", 2);
         Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
         Map<String, AtomicInteger> runsByInstance = new ConcurrentHashMap<>();

@@ -3,10 +3,8 @@ package dev.sluice.core.store.r2dbc;
 import dev.sluice.core.jobs.AsyncJob;
 import dev.sluice.core.jobs.JobStatus;
 import dev.sluice.core.store.Store;
-import dev.sluice.core.testing.TestDatabases;
-import dev.sluice.core.testing.TestDatabases.PostgresDatabase;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.sluice.core.testing.PostgresPerClass;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
@@ -24,23 +22,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PostgresAsyncJobRepositoryTest extends AsyncJobRepositoryContract {
 
-    private static PostgresDatabase database;
-
-    @BeforeAll
-    static void createDatabase() {
-        database = TestDatabases.postgres();
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        if (database != null) {
-            database.drop();
-        }
-    }
+    @RegisterExtension
+    static final PostgresPerClass postgres = new PostgresPerClass();
 
     @Override
     String url() {
-        return database.url();
+        return postgres.url();
     }
 
     @Test

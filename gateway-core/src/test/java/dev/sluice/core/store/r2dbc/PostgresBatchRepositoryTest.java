@@ -5,11 +5,9 @@ import dev.sluice.core.batches.BatchCounts;
 import dev.sluice.core.batches.BatchUsage;
 import dev.sluice.core.batches.LineResult;
 import dev.sluice.core.store.Store;
-import dev.sluice.core.testing.TestDatabases;
-import dev.sluice.core.testing.TestDatabases.PostgresDatabase;
+import dev.sluice.core.testing.PostgresPerClass;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.sluice.core.usage.TokenCounts;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
@@ -28,23 +26,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PostgresBatchRepositoryTest extends BatchRepositoryContract {
 
-    private static PostgresDatabase database;
-
-    @BeforeAll
-    static void createDatabase() {
-        database = TestDatabases.postgres();
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        if (database != null) {
-            database.drop();
-        }
-    }
+    @RegisterExtension
+    static final PostgresPerClass postgres = new PostgresPerClass();
 
     @Override
     String url() {
-        return database.url();
+        return postgres.url();
     }
 
     @Test

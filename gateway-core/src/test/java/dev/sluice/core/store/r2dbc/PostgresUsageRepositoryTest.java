@@ -1,9 +1,7 @@
 package dev.sluice.core.store.r2dbc;
 
-import dev.sluice.core.testing.TestDatabases;
-import dev.sluice.core.testing.TestDatabases.PostgresDatabase;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.sluice.core.testing.PostgresPerClass;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import dev.sluice.core.store.Store;
 import dev.sluice.core.usage.Usage;
@@ -17,23 +15,12 @@ import static dev.sluice.core.store.r2dbc.StoreFixture.TIMEOUT;
 /** The same contract on PostgreSQL, in a database of this class's own; skipped when PostgreSQL is down. */
 class PostgresUsageRepositoryTest extends UsageRepositoryContract {
 
-    private static PostgresDatabase database;
-
-    @BeforeAll
-    static void createDatabase() {
-        database = TestDatabases.postgres();
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        if (database != null) {
-            database.drop();
-        }
-    }
+    @RegisterExtension
+    static final PostgresPerClass postgres = new PostgresPerClass();
 
     @Override
     String url() {
-        return database.url();
+        return postgres.url();
     }
 
     @Test
