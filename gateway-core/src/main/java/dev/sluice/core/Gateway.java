@@ -8,7 +8,7 @@ import dev.sluice.core.batches.BatchExecutor;
 import dev.sluice.core.batches.BatchService;
 import dev.sluice.core.error.GatewayException;
 import dev.sluice.core.jobs.AsyncJobService;
-import dev.sluice.core.work.ExecutorSettings;
+import dev.sluice.core.lease.ExecutorSettings;
 import dev.sluice.core.jobs.InferenceJobRunner;
 import dev.sluice.core.jobs.JobExecutor;
 import dev.sluice.core.governance.MeteredStream;

@@ -13,7 +13,7 @@ import dev.sluice.core.request.Operation;
 import dev.sluice.core.request.RequestBody;
 import dev.sluice.core.usage.TokenCounts;
 import dev.sluice.core.usage.UsageReader;
-import dev.sluice.core.work.Worker;
+import dev.sluice.core.lease.Worker;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;

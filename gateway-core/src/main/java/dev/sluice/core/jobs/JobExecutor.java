@@ -1,8 +1,8 @@
 package dev.sluice.core.jobs;
 
-import dev.sluice.core.work.ExecutorSettings;
-import dev.sluice.core.work.LeasedExecutor;
-import dev.sluice.core.work.LeasedQueue;
+import dev.sluice.core.lease.ExecutorSettings;
+import dev.sluice.core.lease.LeasedExecutor;
+import dev.sluice.core.lease.LeasedQueue;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;

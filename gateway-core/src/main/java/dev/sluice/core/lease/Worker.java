@@ -1,4 +1,4 @@
-package dev.sluice.core.work;
+package dev.sluice.core.lease;
 
 import reactor.core.publisher.Mono;
 

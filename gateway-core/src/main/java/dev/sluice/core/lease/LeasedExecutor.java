@@ -1,4 +1,4 @@
-package dev.sluice.core.work;
+package dev.sluice.core.lease;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
