@@ -8,6 +8,7 @@ import dev.sluice.core.provider.ProviderContext;
 import dev.sluice.core.provider.WireFormat;
 import dev.sluice.core.request.Operation;
 import dev.sluice.core.sse.SseEvent;
+import dev.sluice.providers.http.BaseUrls;
 import dev.sluice.providers.http.FinalEvent;
 import dev.sluice.providers.http.JsonSkim;
 import dev.sluice.providers.http.ProviderHttpClient;
@@ -39,8 +40,7 @@ public final class AnthropicAdapter implements ProviderAdapter {
     }
 
     static String baseUrl(String configured) {
-        String url = configured == null || configured.isBlank() ? DEFAULT_BASE_URL : configured.trim();
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        return BaseUrls.resolve(configured, DEFAULT_BASE_URL);
     }
 
     @Override

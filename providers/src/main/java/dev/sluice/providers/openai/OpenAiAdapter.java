@@ -6,6 +6,7 @@ import dev.sluice.core.provider.ProviderCall;
 import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderContext;
 import dev.sluice.core.sse.SseEvent;
+import dev.sluice.providers.http.BaseUrls;
 import dev.sluice.providers.http.FinalEvent;
 import dev.sluice.providers.http.JsonSkim;
 import dev.sluice.providers.http.ProviderHttpClient;
@@ -35,8 +36,7 @@ public final class OpenAiAdapter implements ProviderAdapter {
     }
 
     static String baseUrl(String configured) {
-        String url = configured == null || configured.isBlank() ? DEFAULT_BASE_URL : configured.trim();
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        return BaseUrls.resolve(configured, DEFAULT_BASE_URL);
     }
 
     @Override
