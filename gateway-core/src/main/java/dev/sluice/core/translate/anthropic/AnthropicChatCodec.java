@@ -499,7 +499,8 @@ public final class AnthropicChatCodec {
 
     /**
      * Turns canonical events into Messages stream events: each content part becomes a block opened on its first
-     * event and closed when the next opens or the answer finishes.
+     * event and closed when the next opens or the answer finishes. Canonical streams learn usage only at the end, so
+     * {@code message_start} reports zero tokens and {@code message_delta} carries input, cached and output tokens.
      */
     public static final class StreamEncoder {
 

@@ -14,6 +14,7 @@ import dev.sluice.core.translate.chat.ToolChoice;
 import dev.sluice.core.translate.chat.Usage;
 import dev.sluice.core.translate.json.Json;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -459,14 +460,18 @@ public final class OpenAiChatCodec {
                 return events;
             }
             Map<String, Object> chunk = Upstream.decode(PROVIDER, () -> Json.parseObject(
-                    data.getBytes(java.nio.charset.StandardCharsets.UTF_8), "chunk"));
+                    data.getBytes(StandardCharsets.UTF_8), "chunk"));
             if (!started) {
                 started = true;
-                events.add(new ChatEvent.Started((String) chunk.get("id"), (String) chunk.get("model")));
+                events.add(new ChatEvent.Started(chunk.get("id") instanceof String id ? id : null,
+                        chunk.get("model") instanceof String model ? model : null));
             }
-            List<Object> choices = chunk.get("choices") instanceof List<?> l ? Json.array(chunk, "choices", "choices") : List.of();
+            List<?> choices = chunk.get("choices") instanceof List<?> list ? list : List.of();
             for (Object rawChoice : choices) {
-                Map<String, Object> choice = Json.cast((Map<?, ?>) rawChoice);
+                if (!(rawChoice instanceof Map<?, ?> map)) {
+                    continue;
+                }
+                Map<String, Object> choice = Json.cast(map);
                 if (choice.get("index") instanceof Number n && n.intValue() != 0) {
                     continue;
                 }
@@ -495,14 +500,18 @@ public final class OpenAiChatCodec {
             }
             if (delta.get("tool_calls") instanceof List<?> calls) {
                 for (Object rawCall : calls) {
-                    Map<String, Object> call = Json.cast((Map<?, ?>) rawCall);
+                    if (!(rawCall instanceof Map<?, ?> map)) {
+                        continue;
+                    }
+                    Map<String, Object> call = Json.cast(map);
                     int openAiIndex = call.get("index") instanceof Number n ? n.intValue() : 0;
                     Map<String, Object> function = call.get("function") instanceof Map<?, ?> f ? Json.cast(f) : Map.of();
                     Integer index = toolIndexes.get(openAiIndex);
                     if (index == null) {
                         index = nextIndex++;
                         toolIndexes.put(openAiIndex, index);
-                        events.add(new ChatEvent.ToolCallStarted(index, (String) call.get("id"), (String) function.get("name")));
+                        events.add(new ChatEvent.ToolCallStarted(index, call.get("id") instanceof String id ? id : null,
+                                function.get("name") instanceof String name ? name : null));
                     }
                     if (function.get("arguments") instanceof String arguments && !arguments.isEmpty()) {
                         events.add(new ChatEvent.ToolCallArguments(index, arguments));
