@@ -178,4 +178,36 @@ class AnthropicChatCodecTest {
         assertThat((Object) at(json(out.get(5).data()), "delta", "stop_reason")).isEqualTo("max_tokens");
         assertThat((Object) at(json(out.get(5).data()), "usage", "output_tokens")).isEqualTo(2L);
     }
+
+    @Test
+    void toolResultWithAnImageCannotBeTranslated() {
+        assertThatThrownBy(() -> codec.decodeRequest(body("""
+                {"model":"m","max_tokens":5,"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1",
+                 "content":[{"type":"image","source":{"type":"url","url":"https://example.com/a.png"}}]}]}]}""")))
+                .isInstanceOfSatisfying(InvalidRequestException.class,
+                        e -> assertThat(e.param()).isEqualTo("messages[0].content[0].content"));
+    }
+
+    @Test
+    void toolStreamRoundTripReproducesTheEventsBarPingAndEmptyJsonDelta() {
+        AnthropicChatCodec.StreamDecoder decoder = codec.streamDecoder();
+        AnthropicChatCodec.StreamEncoder encoder = codec.streamEncoder();
+        List<SseEvent> original = Fixtures.sse("anthropic/stream-tool-use.sse");
+        List<SseEvent> again = new ArrayList<>();
+        for (SseEvent event : original) {
+            for (ChatEvent canonical : decoder.decode(event)) {
+                again.addAll(encoder.encode(canonical));
+            }
+        }
+
+        List<SseEvent> expected = original.stream()
+                .filter(e -> !e.event().equals("ping") && !e.data().contains("\"partial_json\":\"\""))
+                .toList();
+        assertThat(again).extracting(SseEvent::event).containsExactlyElementsOf(
+                expected.stream().map(SseEvent::event).toList());
+        for (int i = 1; i < expected.size() - 2; i++) {
+            assertThat(json(again.get(i).data())).as(expected.get(i).event()).isEqualTo(json(expected.get(i).data()));
+        }
+        assertThat((Object) at(json(again.get(again.size() - 2).data()), "delta", "stop_reason")).isEqualTo("tool_use");
+    }
 }
