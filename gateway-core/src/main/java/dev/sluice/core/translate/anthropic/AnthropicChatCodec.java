@@ -462,8 +462,8 @@ public final class AnthropicChatCodec {
                         return text == null || text.isEmpty() ? List.of() : List.of(new ChatEvent.TextDelta(index, text));
                     }
                     if ("input_json_delta".equals(deltaType)) {
-                        String json1 = string(delta, "partial_json", "delta.partial_json");
-                        return json1 == null || json1.isEmpty() ? List.of() : List.of(new ChatEvent.ToolCallArguments(index, json1));
+                        String partial = string(delta, "partial_json", "delta.partial_json");
+                        return partial == null || partial.isEmpty() ? List.of() : List.of(new ChatEvent.ToolCallArguments(index, partial));
                     }
                     return List.of();
                 }
