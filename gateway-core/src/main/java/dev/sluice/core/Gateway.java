@@ -29,6 +29,7 @@ import dev.sluice.core.routing.Route;
 import dev.sluice.core.routing.Router;
 import dev.sluice.core.sse.SseEvent;
 import dev.sluice.core.store.Store;
+import dev.sluice.core.translate.ProviderBridge;
 import dev.sluice.core.usage.Pricing;
 import dev.sluice.core.usage.UsageReader;
 import reactor.core.publisher.Flux;
@@ -60,12 +61,14 @@ public final class Gateway {
     private final FileService files;
     private final BatchService batches;
     private final BatchExecutor batchExecutor;
+    private final Clock clock;
 
     private Gateway(Builder settings, Router router, Governor governor, VirtualKeyService virtualKeys) {
         this.router = router;
         this.governor = governor;
         this.virtualKeys = virtualKeys;
         this.store = settings.store;
+        this.clock = settings.clock;
         String instance = "sluice-" + SecureIds.hex(6);
         this.executor = new JobExecutor(store.jobs(), new InferenceJobRunner(this::call), settings.clock, settings.timer, settings.jobSettings, instance);
         this.jobs = new AsyncJobService(store.jobs(), governor, this::resolve, settings.clock, settings.resultTtl, executor::wake);
@@ -83,9 +86,11 @@ public final class Gateway {
     public Mono<GatewayResponse> call(GatewayRequest request) {
         return governor.identify(request.caller()).flatMap(caller -> {
             Route route = resolve(request);
+            ProviderBridge bridge = bridge(request, route);
             String target = route.provider().name() + "/" + route.model();
             return governor.admit(caller, target)
-                    .flatMap(admitted -> route.provider().adapter().call(providerCall(request, route, false)))
+                    .flatMap(admitted -> route.provider().adapter().call(providerCall(request, route, bridge, false)))
+                    .map(bridge::answer)
                     .flatMap(body -> governor.record(caller, target, UsageReader.fromBody(body))
                             .thenReturn(new GatewayResponse(body, route.provider().name(), route.model())));
         });
@@ -101,10 +106,11 @@ public final class Gateway {
                 throw new InvalidRequestException(request.operation().path() + " cannot be streamed.", "stream");
             }
             Route route = resolve(request);
+            ProviderBridge bridge = bridge(request, route);
             String target = route.provider().name() + "/" + route.model();
             boolean askUsage = request.operation() != Operation.RESPONSES;
             return governor.admit(caller, target).flatMapMany(admitted -> MeteredStream.meter(
-                    route.provider().adapter().stream(providerCall(request, route, askUsage)),
+                    bridge.events(route.provider().adapter().stream(providerCall(request, route, bridge, askUsage))),
                     askUsage && !request.body().usageRequested(),
                     tokens -> governor.record(caller, target, tokens)));
         });
@@ -170,12 +176,7 @@ public final class Gateway {
 
     private Route resolve(GatewayRequest request) {
         Route route = router.route(request);
-        if (route.provider().adapter().format() != WireFormat.OPENAI) {
-            // Until translation between wire formats exists, a request is never sent in a format the provider does not speak.
-            throw new InvalidRequestException("Provider '" + route.provider().name() + "' speaks the "
-                    + route.provider().adapter().format().name().toLowerCase(Locale.ROOT)
-                    + " wire format; requests in the openai format cannot be translated to it yet.", "model");
-        }
+        bridge(request, route);
         if (!route.provider().adapter().supports(request.operation())) {
             throw new InvalidRequestException("Provider '" + route.provider().name() + "' does not serve "
                     + request.operation().path() + ".", "model");
@@ -183,8 +184,22 @@ public final class Gateway {
         return route;
     }
 
-    private static ProviderCall providerCall(GatewayRequest request, Route route, boolean askUsage) {
-        byte[] body = request.body().forUpstream(route.model(), askUsage);
+    /**
+     * How the request reaches the route's provider: as is, or translated to its wire format. A request is never
+     * sent in a format the provider does not speak.
+     */
+    private ProviderBridge bridge(GatewayRequest request, Route route) {
+        WireFormat format = route.provider().adapter().format();
+        ProviderBridge bridge = ProviderBridge.fromOpenAi(format, request.operation(), clock);
+        if (bridge == null) {
+            throw new InvalidRequestException("Provider '" + route.provider().name() + "' speaks the " + format.name().toLowerCase(Locale.ROOT)
+                    + " wire format; " + request.operation().path() + " requests in the openai format cannot be translated to it yet.", "model");
+        }
+        return bridge;
+    }
+
+    private static ProviderCall providerCall(GatewayRequest request, Route route, ProviderBridge bridge, boolean askUsage) {
+        byte[] body = bridge.request(request.body(), route.model(), askUsage);
         return new ProviderCall(request.operation(), route.model(), body, route.provider().pickKey(route.model()));
     }
 
