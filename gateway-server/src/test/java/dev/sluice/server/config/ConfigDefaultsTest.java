@@ -55,6 +55,7 @@ class ConfigDefaultsTest {
         assertThat(config.providers()).extracting(ProviderConfig::name, ProviderConfig::baseUrl).containsExactly(
                 tuple("demo", null),
                 tuple("openai", "https://api.openai.com/v1"),
+                tuple("anthropic", "https://api.anthropic.com"),
                 tuple("groq", "https://api.groq.com/openai/v1"),
                 tuple("mistral", "https://api.mistral.ai/v1"),
                 tuple("together", "https://api.together.xyz/v1"),
@@ -65,7 +66,7 @@ class ConfigDefaultsTest {
                 tuple("cerebras", "https://api.cerebras.ai/v1"),
                 tuple("perplexity", "https://api.perplexity.ai"));
         assertThat(config.providers().subList(1, config.providers().size()))
-                .allSatisfy(provider -> assertThat(provider.type()).isEqualTo("openai"));
+                .allSatisfy(provider -> assertThat(provider.type()).isEqualTo(provider.name().equals("anthropic") ? "anthropic" : "openai"));
     }
 
     @Test
