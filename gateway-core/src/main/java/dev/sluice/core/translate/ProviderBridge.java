@@ -31,7 +31,7 @@ public interface ProviderBridge {
         return switch (format) {
             case OPENAI -> FastPath.INSTANCE;
             case ANTHROPIC -> operation == Operation.CHAT_COMPLETIONS ? new OpenAiToAnthropicChat(clock) : null;
-            case GEMINI -> null;
+            case GEMINI -> operation == Operation.CHAT_COMPLETIONS ? new OpenAiToGeminiChat(clock) : null;
         };
     }
 
