@@ -59,7 +59,18 @@ class WireFormatTest {
 
             """;
 
+    private static final String GENERATED = """
+            {"candidates":[{"content":{"role":"model","parts":[{"text":"Hallo!"}]},"finishReason":"STOP","index":0}],            "usageMetadata":{"promptTokenCount":7,"candidatesTokenCount":2,"totalTokenCount":9},"modelVersion":"gemini-2.0-flash",            "responseId":"resp-1"}""";
+
+    private static final String GENERATED_STREAM = """
+            data: {"candidates":[{"content":{"role":"model","parts":[{"text":"Good"}]},"index":0}],"modelVersion":"gemini-2.0-flash","responseId":"r2"}
+
+            data: {"candidates":[{"content":{"role":"model","parts":[{"text":" morning"}]},"finishReason":"STOP","index":0}],            "usageMetadata":{"promptTokenCount":4,"candidatesTokenCount":2,"totalTokenCount":6},"modelVersion":"gemini-2.0-flash","responseId":"r2"}
+
+            """;
+
     private MockWebServer anthropic;
+    private MockWebServer gemini;
     private RunningGateway gateway;
     private OpenAIClient client;
 
@@ -67,10 +78,13 @@ class WireFormatTest {
     void start() throws IOException {
         anthropic = new MockWebServer();
         anthropic.start();
+        gemini = new MockWebServer();
+        gemini.start();
         gateway = RunningGateway.start(
                 ProviderConfig.builder("anthropic", "anthropic").baseUrl(anthropic.url("/").toString())
                         .key(ProviderKey.of("main", "sk-ant-test")).build(),
-                ProviderConfig.builder("gemini", "gemini").baseUrl("http://127.0.0.1:1").build());
+                ProviderConfig.builder("gemini", "gemini").baseUrl(gemini.url("/v1beta").toString())
+                        .key(ProviderKey.of("main", "goog-test")).build());
         client = OpenAIOkHttpClient.builder().baseUrl(gateway.url("/v1")).apiKey("unused").maxRetries(0).build();
     }
 
@@ -79,6 +93,7 @@ class WireFormatTest {
         client.close();
         gateway.close();
         anthropic.shutdown();
+        gemini.shutdown();
     }
 
     @Test
@@ -119,14 +134,46 @@ class WireFormatTest {
     }
 
     @Test
-    void refusesWhatCannotBeTranslatedYet() {
-        HttpResponse<String> gemini = gateway.post("/v1/chat/completions",
-                "{\"model\":\"gemini/gemini-2.0-flash\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
-        HttpResponse<String> embeddings = gateway.post("/v1/embeddings", "{\"model\":\"anthropic/claude-sonnet-4\",\"input\":\"x\"}");
+    void translatesAChatCompletionToGeminiAndItsAnswerBack() throws InterruptedException {
+        gemini.enqueue(new MockResponse().setHeader("Content-Type", "application/json").setBody(GENERATED));
 
-        assertThat(gemini.statusCode()).isEqualTo(400);
-        assertThat(json(gemini.body()).at("/error/message").asText()).contains("speaks the gemini wire format");
-        assertThat(embeddings.statusCode()).isEqualTo(400);
-        assertThat(anthropic.getRequestCount()).isZero();
+        ChatCompletion completion = client.chat().completions().create(ChatCompletionCreateParams.builder()
+                .model("gemini/gemini-2.0-flash").addSystemMessage("Answer in German.").addUserMessage("Hello!").build());
+
+        assertThat(completion.choices().getFirst().message().content()).hasValue("Hallo!");
+        assertThat(completion.usage()).hasValueSatisfying(usage -> assertThat(usage.totalTokens()).isEqualTo(9));
+        RecordedRequest sent = gemini.takeRequest(5, TimeUnit.SECONDS);
+        assertThat(sent.getPath()).isEqualTo("/v1beta/models/gemini-2.0-flash:generateContent");
+        assertThat(sent.getHeader("x-goog-api-key")).isEqualTo("goog-test");
+        JsonNode body = json(sent.getBody().readUtf8());
+        assertThat(body.has("model")).isFalse();
+        assertThat(body.at("/systemInstruction/parts/0/text").asText()).isEqualTo("Answer in German.");
+        assertThat(body.at("/contents/0/parts/0/text").asText()).isEqualTo("Hello!");
+    }
+
+    @Test
+    void translatesAGeminiStreamIntoOpenAiChunks() throws InterruptedException {
+        gemini.enqueue(new MockResponse().setHeader("Content-Type", "text/event-stream").setBody(GENERATED_STREAM));
+
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(ChatCompletionCreateParams.builder()
+                .model("gemini/gemini-2.0-flash").addUserMessage("Hi").build())) {
+            String text = stream.stream().flatMap(chunk -> chunk.choices().stream())
+                    .map(choice -> choice.delta().content().orElse("")).collect(Collectors.joining());
+
+            assertThat(text).isEqualTo("Good morning");
+        }
+        assertThat(gemini.takeRequest(5, TimeUnit.SECONDS).getPath()).isEqualTo("/v1beta/models/gemini-2.0-flash:streamGenerateContent?alt=sse");
+    }
+
+    @Test
+    void refusesWhatCannotBeTranslatedYet() {
+        HttpResponse<String> geminiEmbeddings = gateway.post("/v1/embeddings", "{\"model\":\"gemini/text-embedding-004\",\"input\":\"x\"}");
+        HttpResponse<String> anthropicEmbeddings = gateway.post("/v1/embeddings", "{\"model\":\"anthropic/claude-sonnet-4\",\"input\":\"x\"}");
+
+        assertThat(geminiEmbeddings.statusCode()).isEqualTo(400);
+        assertThat(json(geminiEmbeddings.body()).at("/error/message").asText())
+                .contains("speaks the gemini wire format").contains("embeddings");
+        assertThat(anthropicEmbeddings.statusCode()).isEqualTo(400);
+        assertThat(anthropic.getRequestCount() + gemini.getRequestCount()).isZero();
     }
 }

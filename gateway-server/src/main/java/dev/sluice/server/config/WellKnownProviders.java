@@ -19,6 +19,7 @@ final class WellKnownProviders {
     static final List<Entry> ENTRIES = List.of(
             new Entry("OPENAI_API_KEY", "openai", "openai", "https://api.openai.com/v1"),
             new Entry("ANTHROPIC_API_KEY", "anthropic", "anthropic", "https://api.anthropic.com"),
+            new Entry("GEMINI_API_KEY", "gemini", "gemini", "https://generativelanguage.googleapis.com/v1beta"),
             new Entry("GROQ_API_KEY", "groq", "openai", "https://api.groq.com/openai/v1"),
             new Entry("MISTRAL_API_KEY", "mistral", "openai", "https://api.mistral.ai/v1"),
             new Entry("TOGETHER_API_KEY", "together", "openai", "https://api.together.xyz/v1"),

@@ -56,6 +56,7 @@ class ConfigDefaultsTest {
                 tuple("demo", null),
                 tuple("openai", "https://api.openai.com/v1"),
                 tuple("anthropic", "https://api.anthropic.com"),
+                tuple("gemini", "https://generativelanguage.googleapis.com/v1beta"),
                 tuple("groq", "https://api.groq.com/openai/v1"),
                 tuple("mistral", "https://api.mistral.ai/v1"),
                 tuple("together", "https://api.together.xyz/v1"),
@@ -66,7 +67,8 @@ class ConfigDefaultsTest {
                 tuple("cerebras", "https://api.cerebras.ai/v1"),
                 tuple("perplexity", "https://api.perplexity.ai"));
         assertThat(config.providers().subList(1, config.providers().size()))
-                .allSatisfy(provider -> assertThat(provider.type()).isEqualTo(provider.name().equals("anthropic") ? "anthropic" : "openai"));
+                .allSatisfy(provider -> assertThat(provider.type())
+                        .isEqualTo(provider.name().equals("anthropic") || provider.name().equals("gemini") ? provider.name() : "openai"));
     }
 
     @Test
