@@ -32,10 +32,8 @@ import java.util.function.Function;
  */
 final class BatchRun implements Worker<Batch> {
 
-    /** Up to this many results are recorded in one transaction... */
+    /** Results of expired lines are recorded this many to a transaction. */
     private static final int RECORD_GROUP = 64;
-    /** ...and none waits longer than this to be recorded. */
-    private static final Duration RECORD_DELAY = Duration.ofMillis(50);
 
     private final BatchRepository batches;
     private final FileService files;
@@ -93,14 +91,11 @@ final class BatchRun implements Worker<Batch> {
         AtomicBoolean stopping = new AtomicBoolean();
         Mono<Void> stop = mustStop(batch).doOnTerminate(() -> stopping.set(true));
         return unfinished(batch)
-                .flatMap(line -> call(batch, line), linesAtOnce)
-                // An answer that arrives once the batch is stopping is not kept; those that came before are.
-                .filter(result -> !stopping.get())
+                .flatMap(line -> call(batch, line)
+                        // An answer that arrives once the batch is stopping is not kept; those that came before are.
+                        .filter(result -> !stopping.get())
+                        .flatMap(result -> batches.recordResult(batch.id(), result)), linesAtOnce)
                 .takeUntilOther(stop)
-                // Results are recorded a few at a time, each group in one transaction; what is still grouped
-                // when the lines stop (done, cancelled or expired) is recorded before the batch moves on.
-                .bufferTimeout(RECORD_GROUP, RECORD_DELAY, timer)
-                .concatMap(group -> batches.recordResults(batch.id(), group))
                 .then(Mono.defer(() -> batches.findById(batch.id())))
                 .flatMap(current -> {
                     if (current.status() == BatchStatus.CANCELLING) {
@@ -111,6 +106,10 @@ final class BatchRun implements Worker<Batch> {
                     }
                     if (!clock.instant().isBefore(current.expiresAt())) {
                         return expire(current);
+                    }
+                    if (current.counts().completed() + current.counts().failed() < current.counts().total()) {
+                        // A line ended without a recorded result: run what is missing before finalising, never skip it.
+                        return process(current);
                     }
                     return advance(current.moveTo(BatchStatus.FINALIZING, clock.instant()), BatchStatus.IN_PROGRESS);
                 });
