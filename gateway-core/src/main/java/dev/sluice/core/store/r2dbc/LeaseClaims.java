@@ -74,6 +74,19 @@ final class LeaseClaims {
                 .sort(statements.oldestFirst()));
     }
 
+    /** Extends a lease while {@code owner} holds it; {@code renewSql} binds {@code $1} until, {@code $2} id, {@code $3} owner. */
+    static Mono<Boolean> renew(Database database, String renewSql, String id, String owner, Instant until) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(until, "until");
+        return database.withConnectionMono(connection -> Database.rowsUpdated(connection.createStatement(renewSql)
+                        .bind(0, until.toEpochMilli())
+                        .bind(1, id)
+                        .bind(2, owner)
+                        .execute()))
+                .map(count -> count == 1);
+    }
+
     /**
      * One round: read candidates, claim them one by one until {@code wanted} are ours. When races were lost and
      * the claim is short, others may have taken our candidates while older-than-the-rest rows remain: read again.

@@ -179,14 +179,7 @@ final class R2dbcBatchRepository implements BatchRepository {
 
     @Override
     public Mono<Boolean> renewLease(String id, String owner, Instant until) {
-        Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(owner, "owner");
-        Objects.requireNonNull(until, "until");
-        return update(connection -> connection.createStatement(RENEW)
-                .bind(0, until.toEpochMilli())
-                .bind(1, id)
-                .bind(2, owner))
-                .map(count -> count == 1);
+        return LeaseClaims.renew(database, RENEW, id, owner, until);
     }
 
     @Override
