@@ -90,6 +90,7 @@ public final class Gateway {
             String target = route.provider().name() + "/" + route.model();
             return governor.admit(caller, target)
                     .flatMap(admitted -> route.provider().adapter().call(providerCall(request, route, bridge, false)))
+                    .onErrorMap(bridge::error)
                     .map(bridge::answer)
                     .flatMap(body -> governor.record(caller, target, UsageReader.fromBody(body))
                             .thenReturn(new GatewayResponse(body, route.provider().name(), route.model())));
@@ -97,8 +98,9 @@ public final class Gateway {
     }
 
     /**
-     * Sends a streaming request; emits the provider's events as they arrive. Chat and completion streams
-     * ask the provider for their usage, which is charged to the caller and passed on only if it asked too.
+     * Sends a streaming request; emits the provider's events as they arrive, in the caller's format. An OpenAI-format
+     * chat or completion stream asks the provider for its usage, which is charged to the caller and passed on only
+     * if it asked too.
      */
     public Flux<SseEvent> stream(GatewayRequest request) {
         return governor.identify(request.caller()).flatMapMany(caller -> {
@@ -108,10 +110,11 @@ public final class Gateway {
             Route route = resolve(request);
             ProviderBridge bridge = bridge(request, route);
             String target = route.provider().name() + "/" + route.model();
-            boolean askUsage = request.operation() != Operation.RESPONSES;
+            boolean openAiUsageChunk = request.format() == WireFormat.OPENAI && request.operation() != Operation.RESPONSES;
             return governor.admit(caller, target).flatMapMany(admitted -> MeteredStream.meter(
-                    bridge.events(route.provider().adapter().stream(providerCall(request, route, bridge, askUsage))),
-                    askUsage && !request.body().usageRequested(),
+                    bridge.events(route.provider().adapter().stream(providerCall(request, route, bridge, openAiUsageChunk))
+                            .onErrorMap(bridge::error)),
+                    openAiUsageChunk && !request.body().usageRequested(),
                     tokens -> governor.record(caller, target, tokens)));
         });
     }
@@ -176,8 +179,8 @@ public final class Gateway {
 
     private Route resolve(GatewayRequest request) {
         Route route = router.route(request);
-        bridge(request, route);
-        if (!route.provider().adapter().supports(request.operation())) {
+        ProviderBridge bridge = bridge(request, route);
+        if (!route.provider().adapter().supports(bridge.operation())) {
             throw new InvalidRequestException("Provider '" + route.provider().name() + "' does not serve "
                     + request.operation().path() + ".", "model");
         }
@@ -190,17 +193,22 @@ public final class Gateway {
      */
     private ProviderBridge bridge(GatewayRequest request, Route route) {
         WireFormat format = route.provider().adapter().format();
-        ProviderBridge bridge = ProviderBridge.fromOpenAi(format, request.operation(), clock);
+        ProviderBridge bridge = ProviderBridge.between(request.format(), request.operation(), format, clock);
         if (bridge == null) {
-            throw new InvalidRequestException("Provider '" + route.provider().name() + "' speaks the " + format.name().toLowerCase(Locale.ROOT)
-                    + " wire format; " + request.operation().path() + " requests in the openai format cannot be translated to it yet.", "model");
+            throw new InvalidRequestException("Provider '" + route.provider().name() + "' speaks the " + lower(format)
+                    + " wire format; " + request.operation().path() + " requests in the " + lower(request.format())
+                    + " format cannot be translated to it.", "model");
         }
         return bridge;
     }
 
+    private static String lower(WireFormat format) {
+        return format.name().toLowerCase(Locale.ROOT);
+    }
+
     private static ProviderCall providerCall(GatewayRequest request, Route route, ProviderBridge bridge, boolean askUsage) {
         byte[] body = bridge.request(request.body(), route.model(), askUsage);
-        return new ProviderCall(request.operation(), route.model(), body, route.provider().pickKey(route.model()));
+        return new ProviderCall(bridge.operation(), route.model(), body, route.provider().pickKey(route.model()));
     }
 
     /**

@@ -9,9 +9,25 @@ public final class UpstreamStatusException extends ProviderException {
     private final Duration retryAfter;
 
     public UpstreamStatusException(String provider, int status, byte[] body, Duration retryAfter) {
-        super(status, "upstream_error", null, provider, "Provider '" + provider + "' answered " + status, null);
+        this(provider, status, body, retryAfter, "Provider '" + provider + "' answered " + status);
+    }
+
+    private UpstreamStatusException(String provider, int status, byte[] body, Duration retryAfter, String message) {
+        super(status, "upstream_error", null, provider, message, null);
         this.body = body;
         this.retryAfter = retryAfter;
+    }
+
+    /**
+     * The same failure for a caller who speaks another wire format than the provider: the body is not passed on,
+     * its error message is quoted instead.
+     */
+    public UpstreamStatusException withoutBody() {
+        if (body.length == 0) {
+            return this;
+        }
+        return new UpstreamStatusException(provider(), status(), new byte[0], retryAfter,
+                getMessage() + ": " + ErrorEnvelope.upstreamMessage(body));
     }
 
     /** The error body as the provider sent it (may be empty). */

@@ -33,7 +33,7 @@ public final class MeteredStream {
             Flux<SseEvent> observed = events.doOnNext(event -> {
                 TokenCounts counts = UsageReader.fromEvent(event);
                 if (counts != null) {
-                    seen.set(counts);
+                    seen.updateAndGet(before -> before == null ? counts : before.merge(counts));
                 }
             });
             if (hideUsageChunk) {

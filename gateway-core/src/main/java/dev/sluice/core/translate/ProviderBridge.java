@@ -9,12 +9,18 @@ import reactor.core.publisher.Flux;
 import java.time.Clock;
 
 /**
- * How an OpenAI-format request reaches a provider and its answer comes back: forwarded as is when the provider
- * speaks OpenAI's format too (the fast path), translated through the canonical model when it does not.
+ * How a caller's request reaches a provider and its answer comes back: forwarded as is when both speak the same wire
+ * format (the fast path), translated through the canonical model when they do not.
  */
 public interface ProviderBridge {
 
-    /** The request body for the provider, with the provider's own model name. */
+    /** The operation the provider is asked for: the caller's, or its counterpart in the provider's API. */
+    Operation operation();
+
+    /**
+     * The request body for the provider, with the provider's own model name; {@code askUsage} asks an OpenAI stream
+     * to end with its usage.
+     */
     byte[] request(RequestBody body, String model, boolean askUsage);
 
     /** The provider's unary answer, in the caller's format. */
@@ -23,29 +29,38 @@ public interface ProviderBridge {
     /** The provider's stream, in the caller's format. */
     Flux<SseEvent> events(Flux<SseEvent> providerEvents);
 
+    /** A provider's failure as the caller should see it: its error body is only passed on in its own format. */
+    default Throwable error(Throwable providerError) {
+        return providerError;
+    }
+
     /**
-     * The bridge for a provider of {@code format} serving {@code operation}, or {@code null} when a request in
-     * OpenAI's format cannot be translated to it (yet).
+     * The bridge from a caller speaking {@code callerFormat} to a provider speaking {@code providerFormat}, for
+     * {@code operation}; {@code null} when the request cannot be expressed in the provider's format.
      */
-    static ProviderBridge fromOpenAi(WireFormat format, Operation operation, Clock clock) {
-        return switch (format) {
-            case OPENAI -> FastPath.INSTANCE;
-            case ANTHROPIC -> operation == Operation.CHAT_COMPLETIONS ? new OpenAiToAnthropicChat(clock) : null;
-            case GEMINI -> operation == Operation.CHAT_COMPLETIONS ? new OpenAiToGeminiChat(clock) : null;
-        };
+    static ProviderBridge between(WireFormat callerFormat, Operation operation, WireFormat providerFormat, Clock clock) {
+        if (callerFormat == providerFormat) {
+            return new FastPath(callerFormat, operation);
+        }
+        ChatCodec caller = ChatCodec.of(callerFormat, operation, clock);
+        ChatCodec provider = ChatCodec.of(providerFormat, Operation.CHAT_COMPLETIONS, clock);
+        if (caller != null && provider != null) {
+            return new ChatTranslation(caller, provider);
+        }
+        return null;
     }
 
     /** Same format on both sides: only the model changes, every other byte passes through. */
-    final class FastPath implements ProviderBridge {
-
-        static final FastPath INSTANCE = new FastPath();
-
-        private FastPath() {
-        }
+    record FastPath(WireFormat format, Operation operation) implements ProviderBridge {
 
         @Override
         public byte[] request(RequestBody body, String model, boolean askUsage) {
-            return body.forUpstream(model, askUsage);
+            return switch (format) {
+                case OPENAI -> body.forUpstream(model, askUsage);
+                case ANTHROPIC -> body.withModel(model);
+                // Gemini names the model in the URL, never in the body.
+                case GEMINI -> body.bytes();
+            };
         }
 
         @Override

@@ -9,9 +9,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Reads token usage from OpenAI-format answers without building a tree: {@code usage} of a unary body
- * (chat, completions and embeddings count {@code prompt/completion_tokens}, responses {@code input/output_tokens}),
- * the usage chunk of a chat stream, or {@code response.usage} of a responses stream's final event.
+ * Reads token usage from answers without building a tree, in each wire format: {@code usage} of an OpenAI or
+ * Anthropic body (chat, completions and embeddings count {@code prompt/completion_tokens}, responses and Anthropic
+ * messages {@code input/output_tokens}), Gemini's {@code usageMetadata}; in streams, the usage chunk of an OpenAI chat
+ * stream, {@code response.usage} of a responses stream's final event, {@code message.usage} of Anthropic's
+ * {@code message_start} and {@code usage} of its {@code message_delta}, and each Gemini chunk's {@code usageMetadata}.
+ * A stream may report its usage in parts; {@link TokenCounts#merge} puts them together.
  */
 public final class UsageReader {
 
@@ -35,7 +38,7 @@ public final class UsageReader {
      */
     public static TokenCounts fromEvent(SseEvent event) {
         String data = event.data();
-        if (!data.contains("\"usage\":{") && !data.contains("\"usage\": {")) {
+        if (!data.contains("\"usage")) {
             return null;
         }
         try (JsonParser parser = JSON.createParser(data.getBytes(StandardCharsets.UTF_8))) {
@@ -63,9 +66,9 @@ public final class UsageReader {
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
             JsonToken value = parser.nextToken();
-            if (field.equals("usage") && value == JsonToken.START_OBJECT) {
+            if ((field.equals("usage") || field.equals("usageMetadata")) && value == JsonToken.START_OBJECT) {
                 found = readUsageObject(parser);
-            } else if (lookInsideResponse && field.equals("response") && value == JsonToken.START_OBJECT) {
+            } else if (lookInsideResponse && (field.equals("response") || field.equals("message")) && value == JsonToken.START_OBJECT) {
                 TokenCounts inner = usageOfObject(parser, false);
                 if (inner != TokenCounts.NONE) {
                     found = inner;
@@ -85,8 +88,12 @@ public final class UsageReader {
             JsonToken value = parser.nextToken();
             if (value == JsonToken.VALUE_NUMBER_INT) {
                 switch (field) {
-                    case "prompt_tokens", "input_tokens" -> input = parser.getLongValue();
-                    case "completion_tokens", "output_tokens" -> output = parser.getLongValue();
+                    case "prompt_tokens", "input_tokens", "promptTokenCount" -> input += parser.getLongValue();
+                    // Anthropic counts cached prompt tokens apart from input_tokens; OpenAI and Gemini include them.
+                    case "cache_creation_input_tokens", "cache_read_input_tokens" -> input += parser.getLongValue();
+                    case "completion_tokens", "output_tokens", "candidatesTokenCount" -> output += parser.getLongValue();
+                    // Gemini counts thinking apart from the answer, and bills both as output.
+                    case "thoughtsTokenCount" -> output += parser.getLongValue();
                     default -> { }
                 }
             } else {

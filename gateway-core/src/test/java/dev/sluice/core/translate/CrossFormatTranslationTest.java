@@ -111,7 +111,7 @@ class CrossFormatTranslationTest {
         List<String> chunks = new ArrayList<>();
         for (SseEvent event : Fixtures.sse(fixture)) {
             for (ChatEvent canonical : decoder.decode(event)) {
-                chunks.addAll(encoder.encode(canonical));
+                chunks.addAll(encoder.payloads(canonical));
             }
         }
         return chunks;

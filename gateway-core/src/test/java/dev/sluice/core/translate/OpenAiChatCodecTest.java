@@ -169,7 +169,7 @@ class OpenAiChatCodecTest {
         List<String> out = new ArrayList<>();
         for (ChatEvent event : List.of(new ChatEvent.Started("id1", "m"), new ChatEvent.TextDelta(0, "Hi"),
                 new ChatEvent.Finished(StopReason.STOP_SEQUENCE, new Usage(5, 1, 0, 0)))) {
-            out.addAll(encoder.encode(event));
+            out.addAll(encoder.payloads(event));
         }
 
         assertThat(out).hasSize(5).last().isEqualTo("[DONE]");

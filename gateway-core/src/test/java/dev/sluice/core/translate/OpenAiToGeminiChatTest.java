@@ -23,12 +23,12 @@ class OpenAiToGeminiChatTest {
     private static final String PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
     private static final Clock CLOCK = Clock.fixed(Instant.ofEpochSecond(1741570283), ZoneOffset.UTC);
 
-    private final ProviderBridge bridge = ProviderBridge.fromOpenAi(WireFormat.GEMINI, Operation.CHAT_COMPLETIONS, CLOCK);
+    private final ProviderBridge bridge = ProviderBridge.between(WireFormat.OPENAI, Operation.CHAT_COMPLETIONS, WireFormat.GEMINI, CLOCK);
 
     @Test
-    void geminiServesChatCompletionsButNotEmbeddings() {
-        assertThat(bridge).isInstanceOf(OpenAiToGeminiChat.class);
-        assertThat(ProviderBridge.fromOpenAi(WireFormat.GEMINI, Operation.EMBEDDINGS, CLOCK)).isNull();
+    void geminiServesChatCompletionsButNotLegacyCompletions() {
+        assertThat(bridge).isInstanceOf(ChatTranslation.class);
+        assertThat(ProviderBridge.between(WireFormat.OPENAI, Operation.COMPLETIONS, WireFormat.GEMINI, CLOCK)).isNull();
     }
 
     @Test

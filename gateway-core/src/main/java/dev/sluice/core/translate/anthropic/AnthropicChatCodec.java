@@ -3,6 +3,8 @@ package dev.sluice.core.translate.anthropic;
 import dev.sluice.core.error.InvalidRequestException;
 import dev.sluice.core.error.UpstreamProtocolException;
 import dev.sluice.core.sse.SseEvent;
+import dev.sluice.core.request.RequestBody;
+import dev.sluice.core.translate.ChatCodec;
 import dev.sluice.core.translate.Upstream;
 import dev.sluice.core.translate.chat.ChatEvent;
 import dev.sluice.core.translate.chat.ChatRequest;
@@ -35,7 +37,7 @@ import static dev.sluice.core.translate.json.Json.string;
  * {@code stop_sequence} (which sequence matched). Usage: canonical input tokens include cache reads and cache writes,
  * as OpenAI's prompt tokens do; on encode, cache writes are folded into {@code input_tokens}.
  */
-public final class AnthropicChatCodec {
+public final class AnthropicChatCodec implements ChatCodec {
 
     /** Anthropic requires {@code max_tokens}; a canonical request without a limit is sent with this one. */
     public static final int DEFAULT_MAX_TOKENS = 4096;
@@ -45,6 +47,11 @@ public final class AnthropicChatCodec {
     // ---------------------------------------------------------------------------------------------- requests
 
     /** Decodes a Messages request body; what the canonical model cannot express is refused. */
+    @Override
+    public ChatRequest decodeRequest(RequestBody body) {
+        return decodeRequest(body.bytes());
+    }
+
     public ChatRequest decodeRequest(byte[] body) {
         Map<String, Object> json = Json.parseObject(body, "body");
         String model = string(json, "model", "model");
@@ -214,6 +221,7 @@ public final class AnthropicChatCodec {
      * Encodes a canonical request as a Messages body: tool results and the user turn after them share one user
      * message, as Anthropic requires; a request without a token limit gets {@link #DEFAULT_MAX_TOKENS}.
      */
+    @Override
     public byte[] encodeRequest(ChatRequest request) {
         Map<String, Object> json = object("model", request.model(),
                 "max_tokens", request.maxTokens() != null ? request.maxTokens() : DEFAULT_MAX_TOKENS);
@@ -333,6 +341,7 @@ public final class AnthropicChatCodec {
     // --------------------------------------------------------------------------------------------- responses
 
     /** Decodes a Messages response body; thinking blocks are dropped. */
+    @Override
     public ChatResponse decodeResponse(byte[] body) {
         return Upstream.decode(PROVIDER, () -> {
             Map<String, Object> json = Json.parseObject(body, "body");
@@ -343,6 +352,7 @@ public final class AnthropicChatCodec {
     }
 
     /** Encodes a canonical answer as a Messages response body. */
+    @Override
     public byte[] encodeResponse(ChatResponse response) {
         Map<String, Object> json = object("id", response.id(), "type", "message", "role", "assistant",
                 "model", response.model(), "content", asBlocks(content(response.content(), "content", true)),
@@ -393,11 +403,13 @@ public final class AnthropicChatCodec {
     // ----------------------------------------------------------------------------------------------- streams
 
     /** A decoder for one stream; not thread-safe, one per response. */
+    @Override
     public StreamDecoder streamDecoder() {
         return new StreamDecoder();
     }
 
     /** An encoder for one stream; not thread-safe, one per response. */
+    @Override
     public StreamEncoder streamEncoder() {
         return new StreamEncoder();
     }
@@ -406,7 +418,7 @@ public final class AnthropicChatCodec {
      * Turns Messages stream events into canonical events, renumbering content blocks so that dropped thinking blocks
      * leave no gaps; {@code ping} and {@code content_block_stop} stand for nothing, and an {@code error} event fails.
      */
-    public static final class StreamDecoder {
+    public static final class StreamDecoder implements EventDecoder {
 
         private final Map<Integer, Integer> indexes = new HashMap<>();
         private Usage usage = Usage.ZERO;
@@ -416,6 +428,7 @@ public final class AnthropicChatCodec {
         }
 
         /** The canonical events one stream event stands for, possibly none. */
+        @Override
         public List<ChatEvent> decode(SseEvent event) {
             Map<String, Object> json = Upstream.decode(PROVIDER,
                     () -> Json.parseObject(event.data().getBytes(StandardCharsets.UTF_8), "event"));
@@ -502,7 +515,7 @@ public final class AnthropicChatCodec {
      * event and closed when the next opens or the answer finishes. Canonical streams learn usage only at the end, so
      * {@code message_start} reports zero tokens and {@code message_delta} carries input, cached and output tokens.
      */
-    public static final class StreamEncoder {
+    public static final class StreamEncoder implements EventEncoder {
 
         private final Map<Integer, Integer> blocks = new HashMap<>();
         private Integer open;
@@ -511,6 +524,7 @@ public final class AnthropicChatCodec {
         }
 
         /** The named events for one canonical event, in order. */
+        @Override
         public List<SseEvent> encode(ChatEvent event) {
             List<SseEvent> out = new ArrayList<>();
             switch (event) {

@@ -14,4 +14,9 @@ public record ChatRequest(String model, List<Part> system, List<Message> message
         tools = tools == null ? List.of() : List.copyOf(tools);
         stop = stop == null ? List.of() : List.copyOf(stop);
     }
+
+    /** The same request for another model: the provider's own name for the one the caller asked for. */
+    public ChatRequest withModel(String otherModel) {
+        return new ChatRequest(otherModel, system, messages, tools, toolChoice, maxTokens, temperature, topP, stop, stream);
+    }
 }

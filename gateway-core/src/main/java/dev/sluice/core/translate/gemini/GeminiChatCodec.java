@@ -3,6 +3,8 @@ package dev.sluice.core.translate.gemini;
 import dev.sluice.core.error.InvalidRequestException;
 import dev.sluice.core.error.UpstreamProtocolException;
 import dev.sluice.core.sse.SseEvent;
+import dev.sluice.core.request.RequestBody;
+import dev.sluice.core.translate.ChatCodec;
 import dev.sluice.core.translate.Upstream;
 import dev.sluice.core.translate.chat.ChatEvent;
 import dev.sluice.core.translate.chat.ChatRequest;
@@ -48,7 +50,7 @@ import static dev.sluice.core.translate.json.Json.string;
  * {@code safetyRatings}, {@code citationMetadata} and the candidates after the first. Usage: canonical input tokens
  * are {@code promptTokenCount} plus {@code toolUsePromptTokenCount}; output tokens include {@code thoughtsTokenCount}.
  */
-public final class GeminiChatCodec {
+public final class GeminiChatCodec implements ChatCodec {
 
     private static final String PROVIDER = "gemini";
 
@@ -58,6 +60,12 @@ public final class GeminiChatCodec {
      * Decodes a {@code generateContent} request body; {@code model} and {@code stream} come from the URL. Function
      * responses are matched to the earliest unanswered function call of the same name.
      */
+    /** Decodes a request whose model and streaming the URL gave, as Gemini's routes do. */
+    @Override
+    public ChatRequest decodeRequest(RequestBody body) {
+        return decodeRequest(body.bytes(), body.model(), body.stream());
+    }
+
     public ChatRequest decodeRequest(byte[] body, String model, boolean stream) {
         Map<String, Object> json = Json.parseObject(body, "body");
         List<Part> system = new ArrayList<>();
@@ -257,6 +265,7 @@ public final class GeminiChatCodec {
      * Encodes a canonical request as a {@code generateContent} body, without the model: tool results become user
      * turns of {@code functionResponse} parts, and consecutive turns of the same Gemini role are merged.
      */
+    @Override
     public byte[] encodeRequest(ChatRequest request) {
         Map<String, Object> json = new LinkedHashMap<>();
         if (!request.system().isEmpty()) {
@@ -403,6 +412,7 @@ public final class GeminiChatCodec {
     // --------------------------------------------------------------------------------------------- responses
 
     /** Decodes a {@code GenerateContentResponse}; only the first candidate is kept, thought parts are dropped. */
+    @Override
     public ChatResponse decodeResponse(byte[] body) {
         return Upstream.decode(PROVIDER, () -> {
             Map<String, Object> json = Json.parseObject(body, "body");
@@ -471,6 +481,7 @@ public final class GeminiChatCodec {
     }
 
     /** Encodes a canonical answer as a {@code GenerateContentResponse} with one candidate. */
+    @Override
     public byte[] encodeResponse(ChatResponse response) {
         List<Object> parts = new ArrayList<>();
         for (Part part : response.content()) {
@@ -533,11 +544,13 @@ public final class GeminiChatCodec {
     // ----------------------------------------------------------------------------------------------- streams
 
     /** A decoder for one stream; not thread-safe, one per response. */
+    @Override
     public StreamDecoder streamDecoder() {
         return new StreamDecoder();
     }
 
     /** An encoder for one stream; not thread-safe, one per response. */
+    @Override
     public StreamEncoder streamEncoder() {
         return new StreamEncoder();
     }
@@ -547,7 +560,7 @@ public final class GeminiChatCodec {
      * into canonical events: consecutive text shares one part index, each function call gets its own part with its
      * whole arguments in one fragment, and the event carrying a finish reason ends the answer with the latest usage.
      */
-    public static final class StreamDecoder {
+    public static final class StreamDecoder implements EventDecoder {
 
         private boolean started;
         private boolean finished;
@@ -560,6 +573,7 @@ public final class GeminiChatCodec {
         }
 
         /** The canonical events one stream event stands for, possibly none. */
+        @Override
         public List<ChatEvent> decode(SseEvent event) {
             if (finished || event.data().isBlank()) {
                 return List.of();
@@ -621,7 +635,7 @@ public final class GeminiChatCodec {
      * as it comes, a function call once its arguments are whole (when the next part starts or the answer finishes),
      * and the last chunk carries the finish reason and usage.
      */
-    public static final class StreamEncoder {
+    public static final class StreamEncoder implements EventEncoder {
 
         private String id;
         private String model;
@@ -632,6 +646,7 @@ public final class GeminiChatCodec {
         }
 
         /** The events for one canonical event, in order. */
+        @Override
         public List<SseEvent> encode(ChatEvent event) {
             List<SseEvent> out = new ArrayList<>();
             switch (event) {

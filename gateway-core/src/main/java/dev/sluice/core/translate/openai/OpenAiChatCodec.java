@@ -1,6 +1,9 @@
 package dev.sluice.core.translate.openai;
 
 import dev.sluice.core.error.InvalidRequestException;
+import dev.sluice.core.request.RequestBody;
+import dev.sluice.core.sse.SseEvent;
+import dev.sluice.core.translate.ChatCodec;
 import dev.sluice.core.translate.Upstream;
 import dev.sluice.core.translate.chat.ChatEvent;
 import dev.sluice.core.translate.chat.ChatRequest;
@@ -34,7 +37,7 @@ import static dev.sluice.core.translate.json.Json.string;
  * {@code reasoning_effort}, image {@code detail}, and assistant {@code refusal}. A tool result's error flag has no
  * OpenAI field and is dropped on encode.
  */
-public final class OpenAiChatCodec {
+public final class OpenAiChatCodec implements ChatCodec {
 
     private static final String PROVIDER = "openai";
 
@@ -52,6 +55,11 @@ public final class OpenAiChatCodec {
     // ---------------------------------------------------------------------------------------------- requests
 
     /** Decodes a Chat Completions request body; what the canonical model cannot express is refused. */
+    @Override
+    public ChatRequest decodeRequest(RequestBody body) {
+        return decodeRequest(body.bytes());
+    }
+
     public ChatRequest decodeRequest(byte[] body) {
         Map<String, Object> json = Json.parseObject(body, "body");
         String model = string(json, "model", "model");
@@ -244,6 +252,7 @@ public final class OpenAiChatCodec {
      * Encodes a canonical request as a Chat Completions body. The token limit goes out as {@code max_tokens}, which
      * every OpenAI-compatible server understands; a streamed request asks for the usage chunk, which accounting needs.
      */
+    @Override
     public byte[] encodeRequest(ChatRequest request) {
         List<Object> messages = new ArrayList<>();
         if (!request.system().isEmpty()) {
@@ -352,6 +361,7 @@ public final class OpenAiChatCodec {
     // --------------------------------------------------------------------------------------------- responses
 
     /** Decodes a {@code chat.completion} body; only the first choice is kept. */
+    @Override
     public ChatResponse decodeResponse(byte[] body) {
         return Upstream.decode(PROVIDER, () -> {
             Map<String, Object> json = Json.parseObject(body, "body");
@@ -372,6 +382,7 @@ public final class OpenAiChatCodec {
     }
 
     /** Encodes a canonical answer as a {@code chat.completion} body with one choice. */
+    @Override
     public byte[] encodeResponse(ChatResponse response) {
         Map<String, Object> message = assistantMessage(response.content(), "content");
         Map<String, Object> choice = object("index", 0, "message", message);
@@ -425,8 +436,15 @@ public final class OpenAiChatCodec {
     // ----------------------------------------------------------------------------------------------- streams
 
     /** A decoder for one stream; not thread-safe, one per response. */
+    @Override
     public StreamDecoder streamDecoder() {
         return new StreamDecoder();
+    }
+
+    /** An encoder for one stream that sends the usage chunk: accounting reads it, and it is hidden from callers who did not ask. */
+    @Override
+    public StreamEncoder streamEncoder() {
+        return streamEncoder(true);
     }
 
     /** An encoder for one stream; with {@code includeUsage} it sends the usage chunk before {@code [DONE]}. */
@@ -439,7 +457,7 @@ public final class OpenAiChatCodec {
      * held until the usage chunk that follows it, which completes {@link ChatEvent.Finished}; when no usage chunk
      * comes, {@code [DONE]} releases the held {@code Finished}.
      */
-    public static final class StreamDecoder {
+    public static final class StreamDecoder implements EventDecoder {
 
         private boolean started;
         private int nextIndex;
@@ -453,6 +471,11 @@ public final class OpenAiChatCodec {
         }
 
         /** The canonical events one chunk's data stands for, possibly none. */
+        @Override
+        public List<ChatEvent> decode(SseEvent event) {
+            return decode(event.data());
+        }
+
         public List<ChatEvent> decode(String data) {
             List<ChatEvent> events = new ArrayList<>();
             if ("[DONE]".equals(data.strip())) {
@@ -530,7 +553,7 @@ public final class OpenAiChatCodec {
     }
 
     /** Turns canonical events into the {@code data} of {@code chat.completion.chunk} events, ending with {@code [DONE]}. */
-    public final class StreamEncoder {
+    public final class StreamEncoder implements EventEncoder {
 
         private final boolean includeUsage;
         private String id;
@@ -542,8 +565,18 @@ public final class OpenAiChatCodec {
             this.includeUsage = includeUsage;
         }
 
+        @Override
+        public List<SseEvent> encode(ChatEvent event) {
+            List<String> payloads = payloads(event);
+            List<SseEvent> events = new ArrayList<>(payloads.size());
+            for (String payload : payloads) {
+                events.add(SseEvent.data(payload));
+            }
+            return events;
+        }
+
         /** The chunk payloads for one canonical event, in order. */
-        public List<String> encode(ChatEvent event) {
+        public List<String> payloads(ChatEvent event) {
             return switch (event) {
                 case ChatEvent.Started started -> {
                     id = started.id();
