@@ -59,7 +59,7 @@ public final class AsyncJobService {
             validator.accept(request);
             return governor.identify(request.caller())
                     .onErrorMap(GatewayException.class, AsyncJobService::asSubmitRefusal)
-                    .flatMap(caller -> jobs.insert(AsyncJob.submitted(JobIds.next(), request.operation().path(), caller.ownerId(),
+                    .flatMap(caller -> jobs.insert(AsyncJob.submitted(JobIds.next(), new JobType(request.format(), request.operation()).wire(), caller.ownerId(),
                             request.body().bytes(), request.defaultProvider(), resultTtl == null ? defaultResultTtl : resultTtl,
                             clock.instant())))
                     .doOnNext(job -> submitted.run());
@@ -71,8 +71,13 @@ public final class AsyncJobService {
      * operation, its result has expired, or it belongs to a key other than the caller's.
      */
     public Mono<AsyncJob> find(String id, Operation operation, Caller caller) {
+        return find(id, JobType.openAi(operation), caller);
+    }
+
+    /** The job as this caller may see it, as for {@link #find(String, Operation, Caller)}. */
+    public Mono<AsyncJob> find(String id, JobType type, Caller caller) {
         return jobs.findById(id)
-                .filter(job -> job.operation().equals(operation.path()))
+                .filter(job -> job.operation().equals(type.wire()))
                 .filter(job -> job.expiresAt() == null || clock.instant().isBefore(job.expiresAt()))
                 // A job submitted without a key is anyone's to poll (its id is unguessable); a keyed one only its key's.
                 .filterWhen(job -> job.ownerKeyId() == null ? Mono.just(true) : governor.owns(caller, job.ownerKeyId()));
@@ -94,7 +99,7 @@ public final class AsyncJobService {
             case CHAT_COMPLETIONS -> "messages";
             case COMPLETIONS -> "prompt";
             case EMBEDDINGS -> "input";
-            case RESPONSES -> null;
+            case RESPONSES, COUNT_TOKENS -> null;
         };
         if (required != null && !body.has(required)) {
             throw new InvalidRequestException("'" + required + "' is required for " + request.operation().path() + ".", required);

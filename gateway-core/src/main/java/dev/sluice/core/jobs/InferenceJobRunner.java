@@ -5,7 +5,7 @@ import dev.sluice.core.error.GatewayException;
 import dev.sluice.core.request.Caller;
 import dev.sluice.core.request.GatewayRequest;
 import dev.sluice.core.request.GatewayResponse;
-import dev.sluice.core.request.Operation;
+import dev.sluice.core.provider.WireFormat;
 import dev.sluice.core.request.RequestBody;
 import reactor.core.publisher.Mono;
 
@@ -29,18 +29,20 @@ public final class InferenceJobRunner implements JobRunner {
     @Override
     public Mono<JobOutcome> run(AsyncJob job) {
         return Mono.defer(() -> {
-                    Operation operation = Operation.fromPath(job.operation());
-                    if (operation == null) {
-                        throw new IllegalStateException("job " + job.id() + " has an unknown operation " + job.operation());
+                    JobType type = JobType.parse(job.operation());
+                    if (type == null) {
+                        throw new IllegalStateException("job " + job.id() + " has an unknown type " + job.operation());
                     }
-                    return call.apply(new GatewayRequest(operation, RequestBody.parse(job.request()), job.defaultProvider(),
-                            Caller.ownedBy(job.ownerKeyId())));
+                    return call.apply(new GatewayRequest(type.operation(), type.format(), RequestBody.parse(job.request()),
+                            job.defaultProvider(), Caller.ownedBy(job.ownerKeyId())));
                 })
                 .map(answer -> JobOutcome.completed(answer.body()))
                 .onErrorResume(error -> {
                     GatewayException failure = error instanceof GatewayException known ? known
                             : new GatewayException(500, "server_error", "internal_error", null, "The job failed unexpectedly.");
-                    return Mono.just(JobOutcome.failed(failure.status(), ErrorEnvelope.bodyOf(failure)));
+                    JobType type = JobType.parse(job.operation());
+                    return Mono.just(JobOutcome.failed(failure.status(),
+                            ErrorEnvelope.bodyOf(failure, type == null ? WireFormat.OPENAI : type.format())));
                 });
     }
 }

@@ -1,11 +1,13 @@
 package dev.sluice.core.request;
 
-/** The inference operations the gateway serves, each with its OpenAI path relative to {@code /v1}. */
+/** The operations the gateway serves, each with its path relative to {@code /v1}. */
 public enum Operation {
     CHAT_COMPLETIONS("chat/completions"),
     COMPLETIONS("completions"),
     RESPONSES("responses"),
-    EMBEDDINGS("embeddings");
+    EMBEDDINGS("embeddings"),
+    /** Anthropic's token counting; OpenAI has no such endpoint, so it is served on the Anthropic route only. */
+    COUNT_TOKENS("messages/count_tokens");
 
     private final String path;
 
@@ -28,8 +30,13 @@ public enum Operation {
         return null;
     }
 
+    /** Whether this is an inference that OpenAI's API serves, and so the {@code /v1} and async routes. */
+    public boolean inference() {
+        return this != COUNT_TOKENS;
+    }
+
     /** Whether the operation can answer as a stream of server-sent events. */
     public boolean streamable() {
-        return this != EMBEDDINGS;
+        return this != EMBEDDINGS && this != COUNT_TOKENS;
     }
 }

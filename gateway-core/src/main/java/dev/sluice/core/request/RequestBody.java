@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * An OpenAI-format JSON request body, validated once and kept as bytes so that the fast path can forward
+ * A JSON request body (OpenAI's format, or Anthropic's or Gemini's on their routes), validated once and kept as bytes so that the fast path can forward
  * it with only the {@code model} value spliced (and, for streams, usage asked for), leaving every other
  * byte, and every field the gateway does not know, exactly as the caller sent it.
  */
@@ -67,6 +67,29 @@ public final class RequestBody {
      * @throws InvalidRequestException saying what is wrong with the body
      */
     public static RequestBody parse(byte[] bytes) {
+        Scan scan = scan(bytes);
+        if (scan.model == null || scan.model.isBlank()) {
+            throw new InvalidRequestException("You must provide a model parameter.", "model");
+        }
+        return new RequestBody(scan, bytes);
+    }
+
+    /**
+     * Reads a body whose model and streaming are named by the URL, as Gemini's are; the body must be a JSON object,
+     * and is forwarded as it is.
+     *
+     * @throws InvalidRequestException saying what is wrong with the body
+     */
+    public static RequestBody parse(byte[] bytes, String model, boolean stream) {
+        Scan scan = scan(bytes);
+        scan.model = model;
+        scan.modelStart = ABSENT;
+        scan.stream = stream;
+        scan.streamStart = ABSENT;
+        return new RequestBody(scan, bytes);
+    }
+
+    private static Scan scan(byte[] bytes) {
         try (JsonParser parser = JSON.createParser(bytes)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new InvalidRequestException("Request body must be a JSON object.", null);
@@ -90,10 +113,7 @@ public final class RequestBody {
             if (parser.nextToken() != null) {
                 throw new InvalidRequestException("Request body has content after the JSON object.", null);
             }
-            if (scan.model == null || scan.model.isBlank()) {
-                throw new InvalidRequestException("You must provide a model parameter.", "model");
-            }
-            return new RequestBody(scan, bytes);
+            return scan;
         } catch (IOException e) {
             throw new InvalidRequestException("Request body is not valid JSON: " + firstLine(e.getMessage()), null);
         }
@@ -132,6 +152,9 @@ public final class RequestBody {
         if (!stream) {
             return this;
         }
+        if (modelStart == ABSENT) {
+            return parse(bytes, model, false);
+        }
         Splicer out = new Splicer(bytes);
         out.replace(streamStart, streamStart + "true".length(), "false");
         return parse(out.finish());
@@ -153,7 +176,9 @@ public final class RequestBody {
             return bytes;
         }
         Splicer out = new Splicer(bytes);
-        out.replace(modelStart, modelEnd, quote(newModel));
+        if (modelStart != ABSENT) {
+            out.replace(modelStart, modelEnd, quote(newModel));
+        }
         if (background) {
             out.replace(backgroundStart, backgroundStart + "true".length(), "false");
         }

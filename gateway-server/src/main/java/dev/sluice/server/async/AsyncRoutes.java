@@ -12,13 +12,11 @@ import dev.sluice.server.http.BodyReader;
 import dev.sluice.server.http.CallerHeaders;
 import dev.sluice.server.http.HttpRoutes;
 import dev.sluice.server.http.Json;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerResponse;
 
-import java.time.Duration;
 
 /**
  * {@code POST /v1/async/{type}} submits the body of the synchronous endpoint as a job (202 with its id);
@@ -26,9 +24,6 @@ import java.time.Duration;
  * inference type gets these routes, with no code of its own.
  */
 public final class AsyncRoutes {
-
-    /** Seconds to keep the result after completion; a missing or non-positive value means the default. */
-    public static final String RESULT_TTL_HEADER = "x-bf-async-job-result-ttl";
 
     private final AsyncJobService jobs;
     private final BodyReader bodies;
@@ -44,10 +39,13 @@ public final class AsyncRoutes {
 
     public void register(HttpRoutes routes) {
         for (Operation operation : Operation.values()) {
+            if (!operation.inference()) {
+                continue;
+            }
             String base = "/v1/async/" + operation.path();
             routes.add(HttpMethod.POST, base, (request, response, params) -> bodies.read(request).flatMap(bytes -> {
                 GatewayRequest call = new GatewayRequest(operation, RequestBody.parse(bytes), null, CallerHeaders.from(request.requestHeaders()));
-                return jobs.submit(call, resultTtl(request.requestHeaders()))
+                return jobs.submit(call, AsyncHeaders.resultTtl(request.requestHeaders()))
                         .flatMap(job -> send(response, HttpResponseStatus.ACCEPTED, job));
             }));
             routes.add(HttpMethod.GET, base + "/{id}", (request, response, params) -> {
@@ -59,20 +57,6 @@ public final class AsyncRoutes {
                         .switchIfEmpty(Mono.error(() -> notFound(id)))
                         .flatMap(job -> send(response, job.status().isFinal() ? HttpResponseStatus.OK : HttpResponseStatus.ACCEPTED, job));
             });
-        }
-    }
-
-    /** The result TTL the submitter asked for, or {@code null} (the default) when absent or not a positive number. */
-    public static Duration resultTtl(HttpHeaders headers) {
-        String value = headers.get(RESULT_TTL_HEADER);
-        if (value == null) {
-            return null;
-        }
-        try {
-            long seconds = Long.parseLong(value.strip());
-            return seconds > 0 ? Duration.ofSeconds(seconds) : null;
-        } catch (NumberFormatException notANumber) {
-            return null;
         }
     }
 

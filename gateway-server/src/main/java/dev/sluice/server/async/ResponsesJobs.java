@@ -24,9 +24,6 @@ import reactor.netty.http.server.HttpServerResponse;
  */
 public final class ResponsesJobs {
 
-    public static final String ASYNC_HEADER = "x-bf-async";
-    public static final String ASYNC_ID_HEADER = "x-bf-async-id";
-
     private final AsyncJobService jobs;
     private final ObjectMapper json;
     private final ResponseObjects objects;
@@ -46,21 +43,9 @@ public final class ResponsesJobs {
         }
     }
 
-    /** Whether the headers ask to submit the request as a job ({@code x-bf-async} with any non-empty value). */
-    public static boolean asksAsync(HttpHeaders headers) {
-        String value = headers.get(ASYNC_HEADER);
-        return value != null && !value.isBlank();
-    }
-
-    /** The job id of an {@code x-bf-async-id} retrieval, or {@code null}. */
-    public static String retrievedId(HttpHeaders headers) {
-        String value = headers.get(ASYNC_ID_HEADER);
-        return value == null || value.isBlank() ? null : value.strip();
-    }
-
     /** Submits the request as a job and answers 200 with the queued Responses object. */
     public Mono<Void> submit(HttpServerResponse response, GatewayRequest request, HttpHeaders headers) {
-        return jobs.submit(request, AsyncRoutes.resultTtl(headers)).flatMap(job -> send(response, job));
+        return jobs.submit(request, AsyncHeaders.resultTtl(headers)).flatMap(job -> send(response, job));
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.sluice.server.http;
 
 import dev.sluice.core.error.ErrorEnvelope;
 import dev.sluice.core.error.GatewayException;
+import dev.sluice.core.provider.WireFormat;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import org.slf4j.Logger;
@@ -10,20 +11,28 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * Writes errors in OpenAI's envelope {@code {"error":{"message","type","param","code"}}}. An upstream
- * error that already is such an envelope is passed back byte for byte, with the provider's status.
+ * Writes errors in the error shape of the route's wire format ({@link ErrorEnvelope}). An upstream error that already
+ * is such an envelope is passed back byte for byte, with the provider's status.
  */
 public final class ErrorResponder {
 
     private static final Logger log = LoggerFactory.getLogger(ErrorResponder.class);
 
+    /** The wire format of the routes under this path: {@code /anthropic/...} and {@code /genai/...} have their own. */
+    public static WireFormat formatOf(String path) {
+        if (path.startsWith("/anthropic/")) {
+            return WireFormat.ANTHROPIC;
+        }
+        return path.startsWith("/genai/") ? WireFormat.GEMINI : WireFormat.OPENAI;
+    }
+
     /** Answers with the error, unless the response has already started, where nothing more can be said. */
-    public Mono<Void> send(HttpServerResponse response, Throwable error) {
+    public Mono<Void> send(HttpServerResponse response, Throwable error, WireFormat format) {
         if (response.hasSentHeaders()) {
             return Mono.empty();
         }
         GatewayException failure = asGatewayException(error);
-        byte[] body = ErrorEnvelope.bodyOf(failure);
+        byte[] body = ErrorEnvelope.bodyOf(failure, format);
         if (failure.retryAfter() != null) {
             response.header(HttpHeaderNames.RETRY_AFTER, Long.toString(Math.max(1, (failure.retryAfter().toMillis() + 999) / 1000)));
         }
@@ -34,9 +43,9 @@ public final class ErrorResponder {
                 .then();
     }
 
-    /** The error as OpenAI's envelope, for a final in-band stream event. */
-    public byte[] envelope(Throwable error) {
-        return ErrorEnvelope.envelope(asGatewayException(error));
+    /** The error as a new envelope of the format, for a final in-band stream event. */
+    public byte[] envelope(Throwable error, WireFormat format) {
+        return ErrorEnvelope.envelope(asGatewayException(error), format);
     }
 
     /** The failure as the gateway reports it; anything unexpected is logged once here and becomes a 500. */

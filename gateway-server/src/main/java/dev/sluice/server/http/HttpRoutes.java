@@ -1,6 +1,7 @@
 package dev.sluice.server.http;
 
 import dev.sluice.core.error.GatewayException;
+import dev.sluice.core.provider.WireFormat;
 import io.netty.handler.codec.http.HttpMethod;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
@@ -56,23 +57,24 @@ public final class HttpRoutes implements BiFunction<HttpServerRequest, HttpServe
     @Override
     public Publisher<Void> apply(HttpServerRequest request, HttpServerResponse response) {
         String path = request.fullPath();
+        WireFormat format = ErrorResponder.formatOf(path);
         Set<String> allowed = new LinkedHashSet<>();
         for (Entry entry : entries) {
             Map<String, String> params = entry.path.match(path);
             if (params != null) {
                 if (entry.method.equals(request.method())) {
                     return Mono.defer(() -> Mono.from(entry.handler.handle(request, response, params)))
-                            .onErrorResume(error -> errors.send(response, error));
+                            .onErrorResume(error -> errors.send(response, error, format));
                 }
                 allowed.add(entry.method.name());
             }
         }
         if (allowed.isEmpty()) {
             return errors.send(response, new GatewayException(404, "invalid_request_error", "unknown_url", null,
-                    "Unknown request URL: " + request.method().name() + " " + path + "."));
+                    "Unknown request URL: " + request.method().name() + " " + path + "."), format);
         }
         response.header("Allow", String.join(", ", allowed));
         return errors.send(response, new GatewayException(405, "invalid_request_error", "method_not_allowed", null,
-                "Method " + request.method().name() + " is not allowed on " + path + " (allowed: " + String.join(", ", allowed) + ")."));
+                "Method " + request.method().name() + " is not allowed on " + path + " (allowed: " + String.join(", ", allowed) + ")."), format);
     }
 }

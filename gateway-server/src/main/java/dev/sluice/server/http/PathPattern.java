@@ -6,18 +6,26 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
-/** A route path whose segments are literal or {@code {name}} placeholders matching one whole segment. */
+/**
+ * A route path whose segments are literal or {@code {name}} placeholders matching one whole segment; a last
+ * placeholder {@code {name...}} matches the rest of the path, slashes included (a Gemini model such as
+ * {@code openai/gpt-4o-mini:generateContent}).
+ */
 final class PathPattern {
 
+    private static final String REST = "...}";
+
     private final String[] segments;
+    private final boolean endsWithRest;
 
     PathPattern(String pattern) {
         this.segments = pattern.substring(1).split("/", -1);
+        this.endsWithRest = segments[segments.length - 1].endsWith(REST);
     }
 
     /** The placeholder values when the path matches, decoded; {@code null} when it does not. */
     Map<String, String> match(String path) {
-        String[] parts = path.substring(1).split("/", -1);
+        String[] parts = path.substring(1).split("/", endsWithRest ? segments.length : -1);
         if (parts.length != segments.length) {
             return null;
         }
@@ -28,7 +36,8 @@ final class PathPattern {
                 if (params == null) {
                     params = new HashMap<>(2);
                 }
-                params.put(segment.substring(1, segment.length() - 1), QueryStringDecoder.decodeComponent(parts[i], StandardCharsets.UTF_8));
+                String name = segment.substring(1, segment.length() - (segment.endsWith(REST) ? REST.length() : 1));
+                params.put(name, QueryStringDecoder.decodeComponent(parts[i], StandardCharsets.UTF_8));
             } else if (!segment.equals(parts[i])) {
                 return null;
             }

@@ -1,6 +1,7 @@
 package dev.sluice.server.http;
 
 import dev.sluice.core.error.UpstreamProtocolException;
+import dev.sluice.core.provider.WireFormat;
 import dev.sluice.core.sse.SseEvent;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -8,7 +9,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerResponse;
 
-import java.util.function.Function;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Relays a stream of events to the caller. The 200 is committed only when the first event arrives, so a
@@ -24,9 +25,11 @@ public final class SseResponder {
     }
 
     /**
-     * @param errorEvent turns a failure after the first event into the final event of the stream
+     * @param format the caller's wire format, which says how a failure is told: before the first event as an error
+     *               response, after it as a final event ({@code event: error} for OpenAI and Anthropic, an unnamed
+     *               event carrying the error object for Gemini)
      */
-    public Mono<Void> send(HttpServerResponse response, Flux<SseEvent> events, Function<Throwable, SseEvent> errorEvent) {
+    public Mono<Void> send(HttpServerResponse response, Flux<SseEvent> events, WireFormat format) {
         return events
                 .switchOnFirst((first, all) -> {
                     if (first.isOnError()) {
@@ -38,10 +41,15 @@ public final class SseResponder {
                     response.header(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
                             .header(HttpHeaderNames.CACHE_CONTROL, "no-cache")
                             .header("X-Accel-Buffering", "no");
-                    Flux<SseEvent> withFinalError = all.onErrorResume(error -> Mono.just(errorEvent.apply(error)));
+                    Flux<SseEvent> withFinalError = all.onErrorResume(error -> Mono.just(errorEvent(error, format)));
                     return response.send(withFinalError.map(event -> Unpooled.wrappedBuffer(event.encode())), buffer -> true);
                 })
                 .then()
-                .onErrorResume(error -> errors.send(response, error));
+                .onErrorResume(error -> errors.send(response, error, format));
+    }
+
+    private SseEvent errorEvent(Throwable error, WireFormat format) {
+        String envelope = new String(errors.envelope(error, format), StandardCharsets.UTF_8);
+        return format == WireFormat.GEMINI ? SseEvent.data(envelope) : SseEvent.named("error", envelope);
     }
 }

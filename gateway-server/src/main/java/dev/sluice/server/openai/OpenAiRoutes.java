@@ -5,14 +5,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.Gateway;
 import dev.sluice.core.error.InvalidRequestException;
+import dev.sluice.core.provider.WireFormat;
 import dev.sluice.core.request.GatewayRequest;
 import dev.sluice.core.request.Operation;
 import dev.sluice.core.request.RequestBody;
-import dev.sluice.core.sse.SseEvent;
+import dev.sluice.server.async.AsyncHeaders;
 import dev.sluice.server.async.ResponsesJobs;
 import dev.sluice.server.http.BodyReader;
 import dev.sluice.server.http.CallerHeaders;
-import dev.sluice.server.http.ErrorResponder;
 import dev.sluice.server.http.HttpRoutes;
 import dev.sluice.server.http.Json;
 import dev.sluice.server.http.SseResponder;
@@ -21,7 +21,6 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
-import java.nio.charset.StandardCharsets;
 
 /**
  * The OpenAI-format endpoints: {@code /v1/...}, where a model is routed by its {@code provider/} prefix or
@@ -35,22 +34,23 @@ public final class OpenAiRoutes {
 
     private final Gateway gateway;
     private final BodyReader bodies;
-    private final ErrorResponder errors;
     private final SseResponder sse;
     private final ObjectMapper json;
     private final ResponsesJobs responsesJobs;
 
-    public OpenAiRoutes(Gateway gateway, BodyReader bodies, ErrorResponder errors, ObjectMapper json) {
+    public OpenAiRoutes(Gateway gateway, BodyReader bodies, SseResponder sse, ObjectMapper json) {
         this.gateway = gateway;
         this.responsesJobs = new ResponsesJobs(gateway.jobs(), json);
         this.bodies = bodies;
-        this.errors = errors;
-        this.sse = new SseResponder(errors);
+        this.sse = sse;
         this.json = json;
     }
 
     public void register(HttpRoutes routes) {
         for (Operation operation : Operation.values()) {
+            if (!operation.inference()) {
+                continue;
+            }
             routes.post("/v1/" + operation.path(), (request, response) -> infer(request, response, operation, null));
             HttpRoutes.Simple integration = (request, response) -> infer(request, response, operation, INTEGRATION_PROVIDER);
             routes.post("/openai/v1/" + operation.path(), integration);
@@ -65,10 +65,10 @@ public final class OpenAiRoutes {
     private Mono<Void> infer(HttpServerRequest request, HttpServerResponse response, Operation operation, String defaultProvider) {
         HttpHeaders headers = request.requestHeaders();
         boolean integration = defaultProvider != null;
-        String retrievedId = integration ? ResponsesJobs.retrievedId(headers) : null;
-        if (integration && (retrievedId != null || ResponsesJobs.asksAsync(headers)) && operation != Operation.RESPONSES) {
+        String retrievedId = integration ? AsyncHeaders.retrievedId(headers) : null;
+        if (integration && (retrievedId != null || AsyncHeaders.asksAsync(headers)) && operation != Operation.RESPONSES) {
             return Mono.error(new InvalidRequestException(operation.path() + " cannot express a pending result, so it does not"
-                    + " take '" + ResponsesJobs.ASYNC_HEADER + "'; use /v1/async/" + operation.path() + " instead.", null));
+                    + " take '" + AsyncHeaders.ASYNC + "'; use /v1/async/" + operation.path() + " instead.", null));
         }
         if (retrievedId != null) {
             // The body of a retrieval carries nothing ("{}" is fine): read it only to finish the exchange.
@@ -76,11 +76,11 @@ public final class OpenAiRoutes {
         }
         return bodies.read(request).flatMap(bytes -> {
             GatewayRequest call = new GatewayRequest(operation, RequestBody.parse(bytes), defaultProvider, CallerHeaders.from(headers));
-            if (operation == Operation.RESPONSES && (call.body().background() || integration && ResponsesJobs.asksAsync(headers))) {
+            if (operation == Operation.RESPONSES && (call.body().background() || integration && AsyncHeaders.asksAsync(headers))) {
                 return responsesJobs.submit(response, call, headers);
             }
             if (call.stream()) {
-                return sse.send(response, gateway.stream(call), error -> SseEvent.named("error", utf8(errors.envelope(error))));
+                return sse.send(response, gateway.stream(call), WireFormat.OPENAI);
             }
             return gateway.call(call).flatMap(answer -> Json.ok(response, answer.body()));
         });
@@ -95,9 +95,5 @@ public final class OpenAiRoutes {
             }
             return Json.ok(response, Json.bytes(json, list));
         });
-    }
-
-    private static String utf8(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 }

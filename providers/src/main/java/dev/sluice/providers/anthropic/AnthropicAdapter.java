@@ -20,22 +20,25 @@ import reactor.core.publisher.Mono;
 import java.util.function.Consumer;
 
 /**
- * Forwards Messages calls, already in Anthropic's wire format, to Anthropic's API: the body goes out byte
- * for byte and the answer and its events come back the same way.
+ * Forwards Messages and token-counting calls, already in Anthropic's wire format, to Anthropic's API: the body
+ * goes out byte for byte and the answer and its events come back the same way.
  */
 public final class AnthropicAdapter implements ProviderAdapter {
 
     static final String DEFAULT_BASE_URL = "https://api.anthropic.com";
     static final String API_VERSION = "2023-06-01";
     private static final String MESSAGES_PATH = "/v1/messages";
+    private static final String COUNT_TOKENS_PATH = "/v1/messages/count_tokens";
 
     private final String provider;
     private final String messagesUrl;
+    private final String countTokensUrl;
     private final ProviderHttpClient http;
 
     AnthropicAdapter(ProviderConfig config, ProviderContext context) {
         this.provider = config.name();
         this.messagesUrl = baseUrl(config.baseUrl()) + MESSAGES_PATH;
+        this.countTokensUrl = baseUrl(config.baseUrl()) + COUNT_TOKENS_PATH;
         this.http = ProviderHttpClient.create(config, context.timer());
     }
 
@@ -50,12 +53,13 @@ public final class AnthropicAdapter implements ProviderAdapter {
 
     @Override
     public boolean supports(Operation operation) {
-        return operation == Operation.CHAT_COMPLETIONS;
+        return operation == Operation.CHAT_COMPLETIONS || operation == Operation.COUNT_TOKENS;
     }
 
     @Override
     public Mono<byte[]> call(ProviderCall call) {
-        return http.post(messagesUrl, headers(call, "application/json"), call.body())
+        String url = call.operation() == Operation.COUNT_TOKENS ? countTokensUrl : messagesUrl;
+        return http.post(url, headers(call, "application/json"), call.body())
                 .handle((body, sink) -> {
                     if (JsonSkim.isJson(body)) {
                         sink.next(body);

@@ -49,7 +49,7 @@ public final class GeminiAdapter implements ProviderAdapter {
 
     @Override
     public boolean supports(Operation operation) {
-        return operation == Operation.CHAT_COMPLETIONS || operation == Operation.EMBEDDINGS;
+        return operation == Operation.CHAT_COMPLETIONS || operation == Operation.EMBEDDINGS || operation == Operation.COUNT_TOKENS;
     }
 
     @Override
@@ -57,6 +57,7 @@ public final class GeminiAdapter implements ProviderAdapter {
         String url = switch (call.operation()) {
             case CHAT_COMPLETIONS -> GeminiPaths.generateContent(baseUrl, call.model());
             case EMBEDDINGS -> GeminiPaths.embed(baseUrl, call.model(), call.body());
+            case COUNT_TOKENS -> GeminiPaths.countTokens(baseUrl, call.model());
             default -> null;
         };
         if (url == null) {

@@ -28,6 +28,10 @@ final class GeminiPaths {
         return baseUrl + "/models/" + segment(model) + ":streamGenerateContent?alt=sse";
     }
 
+    static String countTokens(String baseUrl, String model) {
+        return baseUrl + "/models/" + segment(model) + ":countTokens";
+    }
+
     static String embed(String baseUrl, String model, byte[] body) {
         return baseUrl + "/models/" + segment(model) + (isBatch(body) ? ":batchEmbedContents" : ":embedContent");
     }

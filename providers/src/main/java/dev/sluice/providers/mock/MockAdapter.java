@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.core.error.InvalidRequestException;
 import dev.sluice.core.provider.ProviderAdapter;
 import dev.sluice.core.provider.ProviderCall;
+import dev.sluice.core.request.Operation;
 import dev.sluice.core.sse.SseEvent;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -35,6 +36,11 @@ public final class MockAdapter implements ProviderAdapter {
     }
 
     @Override
+    public boolean supports(Operation operation) {
+        return operation.inference();
+    }
+
+    @Override
     public Mono<byte[]> call(ProviderCall call) {
         Mono<byte[]> answer = Mono.fromCallable(() -> answer(call).toString().getBytes(StandardCharsets.UTF_8));
         return delay(latency).then(answer);
@@ -55,6 +61,7 @@ public final class MockAdapter implements ProviderAdapter {
             case COMPLETIONS -> MockCompletions.completion(MockPrompt.of(call.operation(), request), call.model(), now);
             case RESPONSES -> new MockResponses(MockPrompt.of(call.operation(), request), request, call.model(), now).response();
             case EMBEDDINGS -> MockEmbeddings.answer(request, call.model());
+            case COUNT_TOKENS -> throw new IllegalStateException("unreachable: the mock does not count tokens");
         };
     }
 
@@ -70,7 +77,7 @@ public final class MockAdapter implements ProviderAdapter {
             case CHAT_COMPLETIONS -> MockChat.chunks(prompt, call.model(), now, includeUsage);
             case COMPLETIONS -> MockCompletions.chunks(prompt, call.model(), now, includeUsage);
             case RESPONSES -> new MockResponses(prompt, request, call.model(), now).events();
-            case EMBEDDINGS -> throw new IllegalStateException("unreachable: embeddings are not streamable");
+            case EMBEDDINGS, COUNT_TOKENS -> throw new IllegalStateException("unreachable: " + call.operation() + " is not streamable");
         };
     }
 

@@ -22,7 +22,7 @@ record MockPrompt(String reply, int promptTokens) {
             case CHAT_COMPLETIONS -> chat(request.path("messages"), inputs);
             case COMPLETIONS -> completion(request.path("prompt"), inputs);
             case RESPONSES -> responses(request.path("input"), inputs);
-            case EMBEDDINGS -> throw new IllegalArgumentException("embeddings have no reply");
+            case EMBEDDINGS, COUNT_TOKENS -> throw new IllegalArgumentException(operation + " has no reply");
         };
         int tokens = 0;
         for (String input : inputs) {

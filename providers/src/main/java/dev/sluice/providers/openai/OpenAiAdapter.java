@@ -3,6 +3,7 @@ package dev.sluice.providers.openai;
 import dev.sluice.core.error.UpstreamProtocolException;
 import dev.sluice.core.provider.ProviderAdapter;
 import dev.sluice.core.provider.ProviderCall;
+import dev.sluice.core.request.Operation;
 import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderContext;
 import dev.sluice.core.sse.SseEvent;
@@ -37,6 +38,11 @@ public final class OpenAiAdapter implements ProviderAdapter {
 
     static String baseUrl(String configured) {
         return BaseUrls.resolve(configured, DEFAULT_BASE_URL);
+    }
+
+    @Override
+    public boolean supports(Operation operation) {
+        return operation.inference();
     }
 
     @Override

@@ -1,0 +1,45 @@
+package dev.sluice.server.async;
+
+import io.netty.handler.codec.http.HttpHeaders;
+
+import java.time.Duration;
+
+/** The headers of the async job contract, which clients built for the Bifrost async API already send. */
+public final class AsyncHeaders {
+
+    /** On an integration route, any non-empty value submits the request as a job. */
+    public static final String ASYNC = "x-bf-async";
+    /** On an integration route, retrieves the job with this id (the body is ignored). */
+    public static final String ASYNC_ID = "x-bf-async-id";
+    /** Seconds to keep the result after completion; a missing or non-positive value means the default. */
+    public static final String RESULT_TTL = "x-bf-async-job-result-ttl";
+
+    private AsyncHeaders() {
+    }
+
+    /** Whether the headers ask to submit the request as a job. */
+    public static boolean asksAsync(HttpHeaders headers) {
+        String value = headers.get(ASYNC);
+        return value != null && !value.isBlank();
+    }
+
+    /** The job id of a retrieval, or {@code null}. */
+    public static String retrievedId(HttpHeaders headers) {
+        String value = headers.get(ASYNC_ID);
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    /** The result TTL the submitter asked for, or {@code null} (the default) when absent or not a positive number. */
+    public static Duration resultTtl(HttpHeaders headers) {
+        String value = headers.get(RESULT_TTL);
+        if (value == null) {
+            return null;
+        }
+        try {
+            long seconds = Long.parseLong(value.strip());
+            return seconds > 0 ? Duration.ofSeconds(seconds) : null;
+        } catch (NumberFormatException notANumber) {
+            return null;
+        }
+    }
+}
