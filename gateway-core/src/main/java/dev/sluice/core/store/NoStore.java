@@ -1,5 +1,6 @@
 package dev.sluice.core.store;
 
+import dev.sluice.core.error.GatewayException;
 import dev.sluice.core.batches.Batch;
 import dev.sluice.core.batches.BatchRepository;
 import dev.sluice.core.batches.BatchStatus;
@@ -28,7 +29,12 @@ final class NoStore implements Store, VirtualKeyRepository, UsageRepository {
 
     static final NoStore INSTANCE = new NoStore();
 
-    private static final String WHY = "this gateway was built without a store; configure one to keep virtual keys, jobs, files and batches";
+    private static final String WHY = "This gateway was built without a store; configure one to keep virtual keys, jobs, files and batches.";
+
+    /** What the engine cannot do without a store is the operator's choice, not a failure: a 501 that says so. */
+    private static GatewayException unsupported() {
+        return new GatewayException(501, "server_error", "no_store", null, WHY);
+    }
 
     @Override
     public VirtualKeyRepository virtualKeys() {
@@ -87,7 +93,7 @@ final class NoStore implements Store, VirtualKeyRepository, UsageRepository {
 
     @Override
     public Mono<VirtualKey> insert(VirtualKey key) {
-        return Mono.error(new UnsupportedOperationException(WHY));
+        return Mono.error(NoStore::unsupported);
     }
 
     @Override
@@ -97,7 +103,7 @@ final class NoStore implements Store, VirtualKeyRepository, UsageRepository {
 
     @Override
     public Mono<VirtualKey> upsertByName(VirtualKey key) {
-        return Mono.error(new UnsupportedOperationException(WHY));
+        return Mono.error(NoStore::unsupported);
     }
 
     @Override
@@ -107,7 +113,7 @@ final class NoStore implements Store, VirtualKeyRepository, UsageRepository {
 
     @Override
     public Mono<Void> add(String keyId, Instant periodStart, Usage delta) {
-        return Mono.error(new UnsupportedOperationException(WHY));
+        return Mono.error(NoStore::unsupported);
     }
 
     @Override
@@ -125,7 +131,7 @@ final class NoStore implements Store, VirtualKeyRepository, UsageRepository {
 
         @Override
         public Mono<AsyncJob> insert(AsyncJob job) {
-            return Mono.error(new UnsupportedOperationException(WHY));
+            return Mono.error(NoStore::unsupported);
         }
 
         @Override
@@ -177,7 +183,7 @@ final class NoStore implements Store, VirtualKeyRepository, UsageRepository {
 
         @Override
         public Mono<StoredFile> create(StoredFile file, Flux<byte[]> content, long maxBytes) {
-            return Mono.error(new UnsupportedOperationException(WHY));
+            return Mono.error(NoStore::unsupported);
         }
 
         @Override
@@ -213,7 +219,7 @@ final class NoStore implements Store, VirtualKeyRepository, UsageRepository {
 
         @Override
         public Mono<Batch> insert(Batch batch) {
-            return Mono.error(new UnsupportedOperationException(WHY));
+            return Mono.error(NoStore::unsupported);
         }
 
         @Override

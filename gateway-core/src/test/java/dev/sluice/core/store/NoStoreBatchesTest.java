@@ -1,5 +1,6 @@
 package dev.sluice.core.store;
 
+import dev.sluice.core.error.GatewayException;
 import dev.sluice.core.batches.Batch;
 import dev.sluice.core.batches.BatchRepository;
 import dev.sluice.core.batches.BatchStatus;
@@ -30,7 +31,7 @@ class NoStoreBatchesTest {
     void creatingABatchFailsSayingThereIsNoStore() {
         StepVerifier.create(batches.insert(batch()))
                 .expectErrorSatisfies(error -> assertThat(error)
-                        .isInstanceOf(UnsupportedOperationException.class)
+                        .isInstanceOfSatisfying(GatewayException.class, failure -> assertThat(failure.status()).isEqualTo(501))
                         .hasMessageContaining("built without a store"))
                 .verify(TIMEOUT);
     }

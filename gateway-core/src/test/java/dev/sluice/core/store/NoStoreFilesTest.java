@@ -1,5 +1,6 @@
 package dev.sluice.core.store;
 
+import dev.sluice.core.error.GatewayException;
 import dev.sluice.core.files.FileRepository;
 import dev.sluice.core.files.StoredFile;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class NoStoreFilesTest {
 
         StepVerifier.create(files.create(file, Flux.just(new byte[] {'{', '}'}), 1000))
                 .expectErrorSatisfies(error -> assertThat(error)
-                        .isInstanceOf(UnsupportedOperationException.class)
+                        .isInstanceOfSatisfying(GatewayException.class, failure -> assertThat(failure.status()).isEqualTo(501))
                         .hasMessageContaining("built without a store"))
                 .verify(TIMEOUT);
     }

@@ -1,5 +1,6 @@
 package dev.sluice.core.store;
 
+import dev.sluice.core.error.GatewayException;
 import dev.sluice.core.jobs.AsyncJob;
 import dev.sluice.core.jobs.AsyncJobRepository;
 import dev.sluice.core.jobs.JobIds;
@@ -27,7 +28,7 @@ class NoStoreJobsTest {
 
         StepVerifier.create(jobs.insert(job))
                 .expectErrorSatisfies(error -> assertThat(error)
-                        .isInstanceOf(UnsupportedOperationException.class)
+                        .isInstanceOfSatisfying(GatewayException.class, failure -> assertThat(failure.status()).isEqualTo(501))
                         .hasMessageContaining("built without a store"))
                 .verify(TIMEOUT);
     }

@@ -57,7 +57,7 @@ public final class MockAdapter implements ProviderAdapter {
         JsonNode request = parse(call.body());
         long now = timer.now(TimeUnit.SECONDS);
         return switch (call.operation()) {
-            case CHAT_COMPLETIONS -> MockChat.completion(MockPrompt.of(call.operation(), request), call.model(), now);
+            case CHAT_COMPLETIONS -> MockChat.completion(MockPrompt.of(call.operation(), request), MockToolCall.of(request), call.model(), now);
             case COMPLETIONS -> MockCompletions.completion(MockPrompt.of(call.operation(), request), call.model(), now);
             case RESPONSES -> new MockResponses(MockPrompt.of(call.operation(), request), request, call.model(), now).response();
             case EMBEDDINGS -> MockEmbeddings.answer(request, call.model());
@@ -74,7 +74,7 @@ public final class MockAdapter implements ProviderAdapter {
         long now = timer.now(TimeUnit.SECONDS);
         boolean includeUsage = request.path("stream_options").path("include_usage").asBoolean(false);
         return switch (call.operation()) {
-            case CHAT_COMPLETIONS -> MockChat.chunks(prompt, call.model(), now, includeUsage);
+            case CHAT_COMPLETIONS -> MockChat.chunks(prompt, MockToolCall.of(request), call.model(), now, includeUsage);
             case COMPLETIONS -> MockCompletions.chunks(prompt, call.model(), now, includeUsage);
             case RESPONSES -> new MockResponses(prompt, request, call.model(), now).events();
             case EMBEDDINGS, COUNT_TOKENS -> throw new IllegalStateException("unreachable: " + call.operation() + " is not streamable");
