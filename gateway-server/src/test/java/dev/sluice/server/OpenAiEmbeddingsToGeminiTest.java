@@ -27,7 +27,7 @@ import static dev.sluice.server.support.RunningGateway.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** /v1/embeddings served by a Gemini provider, translated both ways, with the openai-java SDK as the client. */
-class EmbeddingsTranslationTest {
+class OpenAiEmbeddingsToGeminiTest {
 
     private static final String BATCH = """
             {"embeddings":[{"values":[0.013168523,-0.008711934,-0.046782676,0.00069968984]},\
