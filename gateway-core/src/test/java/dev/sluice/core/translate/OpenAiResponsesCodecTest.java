@@ -124,6 +124,7 @@ class OpenAiResponsesCodecTest {
             "{\"model\":\"m\",\"input\":[{\"type\":\"function_call_output\",\"output\":\"x\"}]}|input[0].call_id",
             "{\"model\":\"m\",\"input\":\"x\",\"text\":{\"format\":{\"type\":\"json_schema\",\"name\":\"n\",\"schema\":{}}}}|text.format",
             "{\"model\":\"m\",\"input\":42}|input",
+            "{\"model\":\"m\",\"instructions\":\"x\"}|input",
     })
     void refusesWhatAnotherProviderCannotExpressNamingTheField(String request, String field) {
         assertThatThrownBy(() -> codec.decodeRequest(body(request)))

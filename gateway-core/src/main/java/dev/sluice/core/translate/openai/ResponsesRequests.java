@@ -64,6 +64,9 @@ final class ResponsesRequests {
         } else if (input != null) {
             throw new InvalidRequestException("'input' must be a string or an array of items", "input");
         }
+        if (messages.isEmpty()) {
+            throw new InvalidRequestException("'input' must hold at least one user or assistant item", "input");
+        }
         return new ChatRequest(model, system, messages, tools(array(json, "tools", "tools")),
                 toolChoice(json.get("tool_choice")), Json.integer(json, "max_output_tokens", "max_output_tokens"),
                 Json.decimal(json, "temperature", "temperature"), Json.decimal(json, "top_p", "top_p"), List.of(), stream);
