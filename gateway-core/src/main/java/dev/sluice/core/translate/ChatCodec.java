@@ -10,6 +10,7 @@ import dev.sluice.core.translate.chat.ChatRequest;
 import dev.sluice.core.translate.chat.ChatResponse;
 import dev.sluice.core.translate.gemini.GeminiChatCodec;
 import dev.sluice.core.translate.openai.OpenAiChatCodec;
+import dev.sluice.core.translate.openai.OpenAiResponsesCodec;
 
 import java.time.Clock;
 import java.util.List;
@@ -52,7 +53,11 @@ public interface ChatCodec {
     /** The chat codec for requests of {@code operation} in {@code format}, or {@code null} when it is not a chat. */
     static ChatCodec of(WireFormat format, Operation operation, Clock clock) {
         return switch (format) {
-            case OPENAI -> operation == Operation.CHAT_COMPLETIONS ? new OpenAiChatCodec(clock) : null;
+            case OPENAI -> switch (operation) {
+                case CHAT_COMPLETIONS -> new OpenAiChatCodec(clock);
+                case RESPONSES -> new OpenAiResponsesCodec(clock);
+                default -> null;
+            };
             case ANTHROPIC -> operation == Operation.CHAT_COMPLETIONS ? new AnthropicChatCodec() : null;
             case GEMINI -> operation == Operation.CHAT_COMPLETIONS ? new GeminiChatCodec() : null;
         };

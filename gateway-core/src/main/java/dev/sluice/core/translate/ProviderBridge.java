@@ -36,11 +36,17 @@ public interface ProviderBridge {
 
     /**
      * The bridge from a caller speaking {@code callerFormat} to a provider speaking {@code providerFormat}, for
-     * {@code operation}; {@code null} when the request cannot be expressed in the provider's format.
+     * {@code operation}; {@code null} when the request cannot be expressed in the provider's format. Take a new one
+     * for each call: a translation may remember the request to shape its answer.
      */
     static ProviderBridge between(WireFormat callerFormat, Operation operation, WireFormat providerFormat, Clock clock) {
         if (callerFormat == providerFormat) {
             return new FastPath(callerFormat, operation);
+        }
+        if (operation == Operation.EMBEDDINGS) {
+            EmbeddingsCodec caller = EmbeddingsCodec.of(callerFormat);
+            EmbeddingsCodec provider = EmbeddingsCodec.of(providerFormat);
+            return caller != null && provider != null ? new EmbeddingsTranslation(caller, provider, providerFormat) : null;
         }
         ChatCodec caller = ChatCodec.of(callerFormat, operation, clock);
         ChatCodec provider = ChatCodec.of(providerFormat, Operation.CHAT_COMPLETIONS, clock);

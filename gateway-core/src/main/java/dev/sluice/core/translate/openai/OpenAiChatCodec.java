@@ -203,7 +203,7 @@ public final class OpenAiChatCodec implements ChatCodec {
         return parts;
     }
 
-    private static Part.Image image(String url, String at) {
+    static Part.Image image(String url, String at) {
         if (!url.startsWith("data:")) {
             return Part.Image.ofUrl(url);
         }
