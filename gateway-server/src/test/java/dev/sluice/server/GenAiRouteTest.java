@@ -188,6 +188,24 @@ class GenAiRouteTest {
     }
 
     @Test
+    void embedsWithAnOpenAiCompatibleProviderAndTheMock() {
+        providers.upstream(Kind.OPENAI).enqueue(new MockResponse().setHeader("Content-Type", "application/json").setBody("""
+                {"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.5,0.25]}],"model":"text-embedding-3-small",\
+                "usage":{"prompt_tokens":2,"total_tokens":2}}"""));
+
+        List<Float> openAi = client.models.embedContent("openai/text-embedding-3-small", NativeProviders.TEXT, null)
+                .embeddings().orElseThrow().getFirst().values().orElseThrow();
+        List<Float> mock = client.models.embedContent("demo/embed", NativeProviders.TEXT, null)
+                .embeddings().orElseThrow().getFirst().values().orElseThrow();
+
+        assertThat(openAi).containsExactly(0.5f, 0.25f);
+        assertThat(mock).isNotEmpty();
+        JsonNode sent = json(providers.sent(Kind.OPENAI).getBody().readUtf8());
+        assertThat(sent.path("model").asText()).isEqualTo("text-embedding-3-small");
+        assertThat(sent.path("input").toString()).contains(NativeProviders.TEXT);
+    }
+
+    @Test
     void errorsTakeGeminisShape() {
         HttpResponse<String> notJson = gateway.post("/genai/v1beta/models/gemini-2.0-flash:generateContent", "contents: hi");
         HttpResponse<String> notSse = gateway.post("/genai/v1beta/models/gemini-2.0-flash:streamGenerateContent", "{\"contents\":[]}");

@@ -7,7 +7,6 @@ import dev.sluice.core.translate.embeddings.EmbeddingsRequest;
 import dev.sluice.core.translate.embeddings.EmbeddingsResponse;
 import dev.sluice.core.translate.embeddings.Vectors;
 import dev.sluice.core.translate.gemini.GeminiEmbeddingsCodec;
-import dev.sluice.core.translate.json.Json;
 import dev.sluice.core.translate.openai.OpenAiEmbeddingsCodec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,7 +14,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -41,10 +39,9 @@ class EmbeddingsCodecTest {
      * A Gemini body with the model its URL named. Gemini bodies need not name one, and RequestBody insists on a model:
      * until it can be given apart from the body, the model is put in as Gemini's own optional {@code model} field.
      */
+    /** A Gemini body as the route builds it: the model comes from the URL. */
     static RequestBody geminiBody(byte[] json, String model) {
-        Map<String, Object> body = new LinkedHashMap<>(Map.of("model", "models/" + model));
-        body.putAll(Fixtures.json(json));
-        return RequestBody.parse(Json.writeBytes(body));
+        return RequestBody.parse(json, model, false);
     }
 
     @Test
