@@ -26,9 +26,10 @@ public final class CountingUpstream implements AutoCloseable {
                 .route(routes -> routes.post("/v1/chat/completions", (request, response) -> request.receive().then(Mono.defer(() -> {
                     peak.accumulateAndGet(current.incrementAndGet(), Math::max);
                     total.incrementAndGet();
-                    return Mono.delay(delay);
-                })).then(response.header(HttpHeaderNames.CONTENT_TYPE, "application/json").sendString(Mono.just(ANSWER)).then())
-                        .doFinally(signal -> current.decrementAndGet())))
+                    // A call stops counting before its answer goes out: the gateway may start its next call as soon as
+                    // it has read this answer, which can be before this server's own completion callbacks have run.
+                    return Mono.delay(delay).doFinally(signal -> current.decrementAndGet());
+                })).then(response.header(HttpHeaderNames.CONTENT_TYPE, "application/json").sendString(Mono.just(ANSWER)).then())))
                 .bindNow(Duration.ofSeconds(10));
     }
 
