@@ -12,6 +12,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -99,7 +104,7 @@ class ObservabilityTest {
         assertThat(metrics.sum("sluice_requests_seconds_count", "route", "/v1/files/{id}", "status", "4xx")).isEqualTo(1);
         assertThat(metrics.sum("sluice_requests_seconds_count", "route", "unmatched", "status", "4xx")).isEqualTo(1);
         assertThat(metrics.sum("reactor_netty_http_server_data_received_bytes_count", "uri", "/v1/chat/completions")).isGreaterThan(0);
-        String text = gateway.get("/metrics").body();
+        String text = scrapeText();
         assertThat(text).doesNotContain("file-secret-looking-id-123", "/no/such/place", LIMITED_KEY, TEAM_KEY, "sk-bf-nobody");
     }
 
@@ -200,9 +205,25 @@ class ObservabilityTest {
     }
 
     private PrometheusText scrape() {
-        HttpResponse<String> response = gateway.get("/metrics");
-        assertThat(response.statusCode()).isEqualTo(200);
-        return new PrometheusText(response.body());
+        return new PrometheusText(scrapeText());
+    }
+
+    /**
+     * On a connection of its own, as Prometheus scrapes. (A request that follows a 404 answer on the same keep-alive
+     * connection sometimes gets no answer: a server bug older than the metrics, reported separately.)
+     */
+    private String scrapeText() {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(gateway.url("/metrics")))
+                    .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            return response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static double overheadMillis(HttpResponse<String> response) {

@@ -71,9 +71,12 @@ public final class GatewayMetrics {
         return catalogue.contains(provider + "/" + model) ? model : MetricNames.OTHER;
     }
 
-    /** The adapter with its calls timed (latency, first event, gaps, outcome); the adapter itself when metrics are off. */
+    /**
+     * The adapter with its calls timed (latency, first event, gaps, outcome). Even with metrics off it tells each
+     * request's {@link RequestTrace} its time upstream, which the server's overhead header needs.
+     */
     public ProviderAdapter decorate(String provider, ProviderAdapter adapter) {
-        return registry == null ? adapter : new MeteredAdapter(this, provider, adapter);
+        return new MeteredAdapter(this, provider, adapter);
     }
 
     /** Jobs entering a state are counted; the repository itself when metrics are off. */

@@ -12,7 +12,7 @@ import reactor.core.publisher.SignalType;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Times one provider's calls: each call to its last byte (by outcome), a stream's first event and the gaps
+ * Times one provider's calls (when metrics are on): each call to its last byte (by outcome), a stream's first event and the gaps
  * between its events; and tells the request's {@link RequestTrace} how long it spent upstream, so that the
  * gateway's own overhead can be told apart. Timers stop in {@code doFinally}, so cancelled calls count too.
  */
@@ -41,8 +41,10 @@ final class MeteredAdapter implements ProviderAdapter {
                     .doFinally(signal -> {
                         long end = System.nanoTime();
                         trace.upstreamEnded(end);
-                        metrics.upstreamTimer(provider, model(call), "unary", outcome(signal, outcome[0]))
-                                .record(end - start, TimeUnit.NANOSECONDS);
+                        if (metrics.enabled()) {
+                            metrics.upstreamTimer(provider, model(call), "unary", outcome(signal, outcome[0]))
+                                    .record(end - start, TimeUnit.NANOSECONDS);
+                        }
                     });
         });
     }
@@ -57,7 +59,11 @@ final class MeteredAdapter implements ProviderAdapter {
             // One subscriber at a time: the events of one stream arrive in order, so plain fields suffice.
             long[] last = {0};
             String[] outcome = {null};
-            return delegate.stream(call)
+            Flux<SseEvent> events = delegate.stream(call);
+            if (!metrics.enabled()) {
+                return events.doFinally(signal -> trace.upstreamEnded(System.nanoTime()));
+            }
+            return events
                     .doOnNext(event -> {
                         long now = System.nanoTime();
                         if (last[0] == 0) {
