@@ -5,6 +5,8 @@ import dev.sluice.core.files.FileService;
 import dev.sluice.core.governance.Governor;
 import dev.sluice.core.ids.SecureIds;
 import dev.sluice.core.batches.BatchExecutor;
+import dev.sluice.core.batches.BatchRepository;
+import dev.sluice.core.jobs.AsyncJobRepository;
 import dev.sluice.core.batches.BatchService;
 import dev.sluice.core.error.GatewayException;
 import dev.sluice.core.jobs.AsyncJobService;
@@ -13,6 +15,8 @@ import dev.sluice.core.jobs.InferenceJobRunner;
 import dev.sluice.core.jobs.JobExecutor;
 import dev.sluice.core.governance.MeteredStream;
 import dev.sluice.core.keys.VirtualKeyService;
+import dev.sluice.core.metrics.GatewayMetrics;
+import dev.sluice.core.metrics.MetricNames;
 import dev.sluice.core.provider.ProviderAdapter;
 import dev.sluice.core.provider.ProviderCall;
 import dev.sluice.core.provider.ProviderConfig;
@@ -32,6 +36,8 @@ import dev.sluice.core.store.Store;
 import dev.sluice.core.translate.ProviderBridge;
 import dev.sluice.core.usage.Pricing;
 import dev.sluice.core.usage.UsageReader;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -62,20 +68,26 @@ public final class Gateway {
     private final BatchService batches;
     private final BatchExecutor batchExecutor;
     private final Clock clock;
+    private final MeterRegistry meterRegistry;
 
-    private Gateway(Builder settings, Router router, Governor governor, VirtualKeyService virtualKeys) {
+    private Gateway(Builder settings, Router router, Governor governor, VirtualKeyService virtualKeys, GatewayMetrics metrics) {
         this.router = router;
         this.governor = governor;
         this.virtualKeys = virtualKeys;
         this.store = settings.store;
         this.clock = settings.clock;
+        this.meterRegistry = settings.meterRegistry;
         String instance = "sluice-" + SecureIds.hex(6);
-        this.executor = new JobExecutor(store.jobs(), new InferenceJobRunner(this::call), settings.clock, settings.timer, settings.jobSettings, instance);
-        this.jobs = new AsyncJobService(store.jobs(), governor, this::resolve, settings.clock, settings.resultTtl, executor::wake);
+        AsyncJobRepository jobStore = metrics.jobs(store.jobs());
+        BatchRepository batchStore = metrics.batches(store.batches());
+        this.executor = new JobExecutor(jobStore, new InferenceJobRunner(this::call), settings.clock, settings.timer, settings.jobSettings, instance);
+        this.jobs = new AsyncJobService(jobStore, governor, this::resolve, settings.clock, settings.resultTtl, executor::wake);
         this.files = new FileService(store.files(), governor, settings.clock, settings.maxFileBytes);
-        this.batchExecutor = new BatchExecutor(store.batches(), files, this::call, settings.clock, settings.timer,
+        this.batchExecutor = new BatchExecutor(batchStore, files, this::call, settings.clock, settings.timer,
                 settings.batchSettings, settings.linesPerBatch, instance);
-        this.batches = new BatchService(store.batches(), files, governor, settings.clock, batchExecutor::wake);
+        this.batches = new BatchService(batchStore, files, governor, settings.clock, batchExecutor::wake);
+        metrics.gauge(MetricNames.JOBS_RUNNING, "Async jobs running on this instance", executor::inFlight);
+        metrics.gauge(MetricNames.BATCHES_RUNNING, "Batches running on this instance", batchExecutor::inFlight);
     }
 
     public static Builder builder() {
@@ -137,6 +149,11 @@ public final class Gateway {
     /** Batches: JSONL files of requests that the engine runs line by line. */
     public BatchService batches() {
         return batches;
+    }
+
+    /** The registry this engine records its meters in, or {@code null} when it records none. */
+    public MeterRegistry meterRegistry() {
+        return meterRegistry;
     }
 
     /** The store this engine keeps its state in. */
@@ -236,6 +253,7 @@ public final class Gateway {
         private long maxFileBytes = 512L * 1024 * 1024;
         private ExecutorSettings batchSettings = new ExecutorSettings(4, Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(60));
         private int linesPerBatch = 32;
+        private MeterRegistry meterRegistry;
 
         private Builder() {
         }
@@ -317,6 +335,24 @@ public final class Gateway {
             return this;
         }
 
+        /**
+         * How long a batch's lease holds before another instance may take the batch over (default 60 s); renewed while
+         * the batch runs.
+         */
+        public Builder batchLease(Duration lease) {
+            this.batchSettings = batchSettings.withLease(lease);
+            return this;
+        }
+
+        /**
+         * Where to record meters (see {@link MetricNames}): provider calls, tokens and cost, refusals, jobs, batches and
+         * the store's connection pool. Default: none, and nothing is recorded.
+         */
+        public Builder meterRegistry(MeterRegistry meterRegistry) {
+            this.meterRegistry = meterRegistry;
+            return this;
+        }
+
         /** Where to look for {@link ProviderFactory} services (default: this library's class loader). */
         public Builder classLoader(ClassLoader classLoader) {
             this.classLoader = classLoader;
@@ -332,17 +368,21 @@ public final class Gateway {
             SecureIds.warmUp();
             ProviderFactories known = ProviderFactories.load(classLoader, factories.values());
             ProviderContext context = new ProviderContext(timer);
+            GatewayMetrics metrics = GatewayMetrics.of(meterRegistry, configs);
             List<Provider> providers = new ArrayList<>();
             for (ProviderConfig config : configs) {
                 ProviderAdapter adapter = adapters.get(config.name());
                 if (adapter == null) {
                     adapter = known.factoryFor(config).create(config, context);
                 }
-                providers.add(new Provider(config, adapter));
+                providers.add(new Provider(config, metrics.decorate(config.name(), adapter)));
             }
-            Governor governor = new Governor(store.virtualKeys(), store.usage(), pricing, clock, requireVirtualKey);
+            Governor governor = new Governor(store.virtualKeys(), store.usage(), pricing, clock, requireVirtualKey, metrics);
             VirtualKeyService keys = new VirtualKeyService(store.virtualKeys(), store.usage(), clock, governor::keysChanged);
-            Gateway gateway = new Gateway(this, new Router(providers), governor, keys);
+            if (meterRegistry != null && store instanceof MeterBinder pool) {
+                pool.bindTo(meterRegistry);
+            }
+            Gateway gateway = new Gateway(this, new Router(providers), governor, keys, metrics);
             if (store != Store.none()) {
                 gateway.executor.start();
                 gateway.batchExecutor.start();

@@ -18,6 +18,8 @@ import dev.sluice.server.http.BodyReader;
 import dev.sluice.server.http.ErrorResponder;
 import dev.sluice.server.http.HttpRoutes;
 import dev.sluice.server.http.SseResponder;
+import dev.sluice.server.observe.Observability;
+import dev.sluice.server.observe.Telemetry;
 import dev.sluice.server.openai.OpenAiRoutes;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import reactor.core.publisher.Flux;
@@ -37,10 +39,12 @@ public final class SluiceServer implements AutoCloseable {
 
     private final DisposableServer server;
     private final Gateway gateway;
+    private final Telemetry telemetry;
 
-    private SluiceServer(DisposableServer server, Gateway gateway) {
+    private SluiceServer(DisposableServer server, Gateway gateway, Telemetry telemetry) {
         this.server = server;
         this.gateway = gateway;
+        this.telemetry = telemetry;
     }
 
     /**
@@ -53,15 +57,26 @@ public final class SluiceServer implements AutoCloseable {
 
     /** As {@link #start(SluiceConfig)}, with the clock that budgets, rates and expiry follow. */
     public static Mono<SluiceServer> start(SluiceConfig config, Clock clock) {
+        return start(config, clock, Observability.standard(config.server().accessLog()));
+    }
+
+    /**
+     * As {@link #start(SluiceConfig, Clock)}, reporting to the given registry (which the engine records into too)
+     * and access log.
+     */
+    public static Mono<SluiceServer> start(SluiceConfig config, Clock clock, Observability observability) {
         return R2dbcStore.open(config.store().url(), config.store().maxConnections()).flatMap(store -> Mono
                 .fromCallable(() -> {
                     Gateway.Builder builder = Gateway.builder()
                             .store(store)
                             .clock(clock)
                             .resultTtl(Duration.ofSeconds(config.async().resultTtlSeconds()))
-                            .jobSettings(ExecutorSettings.DEFAULTS.withMaxConcurrency(config.async().maxConcurrency()))
+                            .jobSettings(ExecutorSettings.DEFAULTS.withMaxConcurrency(config.async().maxConcurrency())
+                                    .withLease(Duration.ofSeconds(config.async().leaseSeconds())))
                             .maxFileBytes(config.files().maxBytes())
                             .batches(config.batch().maxConcurrencyPerBatch(), config.batch().maxActiveBatches())
+                            .batchLease(Duration.ofSeconds(config.batch().leaseSeconds()))
+                            .meterRegistry(observability.registry())
                             .pricing(config.pricing())
                             .requireVirtualKey(config.auth().requireVirtualKey());
                     config.providers().forEach(builder::provider);
@@ -73,7 +88,7 @@ public final class SluiceServer implements AutoCloseable {
                 .onErrorResume(error -> store.close().then(Mono.error(error)))
                 .flatMap(gateway -> Flux.fromIterable(config.virtualKeys())
                         .concatMap(gateway.virtualKeys()::declare)
-                        .then(start(config.server(), config.auth(), gateway))
+                        .then(start(config.server(), config.auth(), gateway, observability, clock))
                         .onErrorResume(error -> gateway.close().then(Mono.error(error)))));
     }
 
@@ -82,14 +97,26 @@ public final class SluiceServer implements AutoCloseable {
         return start(settings, AuthSettings.defaults(), gateway);
     }
 
-    /** Serves an engine built elsewhere; the server takes ownership and closes it on {@link #close()}. */
+    /**
+     * Serves an engine built elsewhere; the server takes ownership and closes it on {@link #close()}. Its
+     * {@code /metrics} show the server's and the JVM's meters, and the engine's only if it was built with the same
+     * registry: see {@link #start(ServerSettings, AuthSettings, Gateway, Observability, Clock)}.
+     */
     public static Mono<SluiceServer> start(ServerSettings settings, AuthSettings auth, Gateway gateway) {
+        return start(settings, auth, gateway, Observability.standard(settings.accessLog()), Clock.systemUTC());
+    }
+
+    /** Serves an engine built elsewhere, reporting to the given registry and access log. */
+    public static Mono<SluiceServer> start(ServerSettings settings, AuthSettings auth, Gateway gateway, Observability observability,
+                                           Clock clock) {
+        Telemetry telemetry = new Telemetry(observability, gateway, clock);
         ObjectMapper json = new ObjectMapper();
         ErrorResponder errors = new ErrorResponder();
         HttpRoutes routes = new HttpRoutes(errors);
         routes.get("/health", (request, response) -> response
                 .header(HttpHeaderNames.CONTENT_TYPE, "application/json")
                 .sendByteArray(Mono.just(HEALTHY)));
+        telemetry.register(routes);
         BodyReader bodies = new BodyReader(settings.maxBodyBytes());
         SseResponder sse = new SseResponder(errors);
         new OpenAiRoutes(gateway, bodies, sse, json).register(routes);
@@ -102,12 +129,14 @@ public final class SluiceServer implements AutoCloseable {
             new VirtualKeyRoutes(gateway.virtualKeys(), auth.adminToken(), bodies, json,
                     fields -> ConfigLoader.virtualKey(fields, "request body")).register(routes);
         }
-        return HttpServer.create()
+        return telemetry.instrument(HttpServer.create(), routes)
                 .host(settings.host())
                 .port(settings.port())
-                .handle(routes)
+                .handle(telemetry.observe(routes))
                 .bind()
-                .map(server -> new SluiceServer(server, gateway));
+                .map(server -> new SluiceServer(server, gateway, telemetry))
+                .onErrorResume(error -> Mono.fromRunnable(telemetry::close).subscribeOn(Schedulers.boundedElastic())
+                        .then(Mono.error(error)));
     }
 
     public String host() {
@@ -133,7 +162,10 @@ public final class SluiceServer implements AutoCloseable {
         return Mono.defer(() -> {
             server.dispose();
             return server.onDispose();
-        }).then(gateway.close());
+        }).then(gateway.close())
+                // Flushing the access log waits for its writer thread.
+                .then(Mono.fromRunnable(telemetry::close).subscribeOn(Schedulers.boundedElastic()))
+                .then();
     }
 
     /** {@link #closeLater()}, waiting for it: for {@code main} and tests, never for an event loop. */

@@ -54,6 +54,11 @@ public final class BatchExecutor {
         return executor.stop();
     }
 
+    /** Batches running now. */
+    public int inFlight() {
+        return executor.inFlight();
+    }
+
     /** Stops at once without handing batches back, as a crashed instance would; for tests of resuming. */
     public void crash() {
         executor.crash();

@@ -2,6 +2,8 @@ package dev.sluice.core.governance;
 
 import dev.sluice.core.keys.VirtualKey;
 import dev.sluice.core.keys.VirtualKeyRepository;
+import dev.sluice.core.metrics.GatewayMetrics;
+import dev.sluice.core.metrics.RequestTrace;
 import dev.sluice.core.request.Caller;
 import dev.sluice.core.usage.Pricing;
 import dev.sluice.core.usage.TokenCounts;
@@ -32,8 +34,16 @@ public final class Governor {
     private final Pricing pricing;
     private final Clock clock;
     private final boolean requireVirtualKey;
+    private final GatewayMetrics metrics;
 
     public Governor(VirtualKeyRepository keys, UsageRepository usage, Pricing pricing, Clock clock, boolean requireVirtualKey) {
+        this(keys, usage, pricing, clock, requireVirtualKey, GatewayMetrics.none());
+    }
+
+    /** As above, counting refusals, tokens and cost in {@code metrics}. */
+    public Governor(VirtualKeyRepository keys, UsageRepository usage, Pricing pricing, Clock clock, boolean requireVirtualKey,
+                    GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.keys = keys;
         this.resolver = new KeyResolver(keys, clock);
         this.usage = usage;
@@ -44,6 +54,12 @@ public final class Governor {
 
     /** Who is calling: the key behind the presented value, checked to be usable now. */
     public Mono<Admission> identify(Caller caller) {
+        return Mono.deferContextual(context -> lookup(caller)
+                .doOnNext(admission -> RequestTrace.of(context).virtualKey(admission.anonymous() ? null : admission.key().name()))
+                .doOnError(AccessDeniedException.class, refusal -> metrics.refused(refusal.type())));
+    }
+
+    private Mono<Admission> lookup(Caller caller) {
         if (caller.isAnonymous()) {
             return requireVirtualKey ? Mono.error(AccessDeniedException.keyRequired()) : Mono.just(Admission.ANONYMOUS);
         }
@@ -70,7 +86,8 @@ public final class Governor {
         if (caller.isAnonymous()) {
             return Mono.just(Optional.empty());
         }
-        return identify(caller)
+        // Not identify: a poll for work of an unknown key is not a refusal to count.
+        return lookup(caller)
                 .map(admission -> Optional.ofNullable(admission.ownerId()))
                 .onErrorReturn(Optional.empty());
     }
@@ -85,6 +102,13 @@ public final class Governor {
 
     /** Whether the admitted caller may send this request to {@code provider/model} now. */
     public Mono<Admission> admit(Admission admission, String providerAndModel) {
+        return Mono.deferContextual(context -> {
+            RequestTrace.of(context).target(providerAndModel);
+            return decide(admission, providerAndModel);
+        }).doOnError(AccessDeniedException.class, refusal -> metrics.refused(refusal.type()));
+    }
+
+    private Mono<Admission> decide(Admission admission, String providerAndModel) {
         VirtualKey key = admission.key();
         if (key == null) {
             return Mono.just(admission);
@@ -111,6 +135,15 @@ public final class Governor {
 
     /** Charges one answered request and its tokens to the caller's key; nothing for an anonymous caller. */
     public Mono<Void> record(Admission admission, String providerAndModel, TokenCounts tokens) {
+        return Mono.deferContextual(context -> {
+            RequestTrace.of(context).tokens(tokens);
+            long cost = pricing.costMicros(providerAndModel, tokens.input(), tokens.output());
+            metrics.usage(providerAndModel, tokens, cost);
+            return charge(admission, tokens, cost);
+        });
+    }
+
+    private Mono<Void> charge(Admission admission, TokenCounts tokens, long cost) {
         VirtualKey key = admission.key();
         if (key == null) {
             return Mono.empty();
@@ -118,7 +151,6 @@ public final class Governor {
         if (key.rateLimit() != null) {
             rates.consumeTokens(key.id(), key.rateLimit(), tokens.total(), nowNanos());
         }
-        long cost = pricing.costMicros(providerAndModel, tokens.input(), tokens.output());
         Instant period = key.budget() == null ? Instant.EPOCH : key.budget().periodStart(clock.instant());
         return usage.add(key.id(), period, new Usage(1, tokens.input(), tokens.output(), cost))
                 // The answer was already paid for upstream: failing the caller now would lose it twice.

@@ -34,4 +34,8 @@ public record ExecutorSettings(int maxConcurrency, Duration pollInterval, Durati
     public ExecutorSettings withMaxConcurrency(int newMaxConcurrency) {
         return new ExecutorSettings(newMaxConcurrency, pollInterval, lease, sweepInterval);
     }
+
+    public ExecutorSettings withLease(Duration newLease) {
+        return new ExecutorSettings(maxConcurrency, pollInterval, newLease, sweepInterval);
+    }
 }

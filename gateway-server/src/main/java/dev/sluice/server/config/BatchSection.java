@@ -6,7 +6,7 @@ import java.util.List;
 final class BatchSection {
 
     static final String NAME = "batch";
-    private static final List<String> KEYS = List.of("max_active_batches", "max_concurrency_per_batch");
+    private static final List<String> KEYS = List.of("lease_seconds", "max_active_batches", "max_concurrency_per_batch");
 
     private BatchSection() {
     }
@@ -19,6 +19,7 @@ final class BatchSection {
         batch.requireOnly(KEYS);
         int perBatch = batch.positiveInteger("max_concurrency_per_batch", BatchSettings.DEFAULT_MAX_CONCURRENCY_PER_BATCH);
         int active = batch.positiveInteger("max_active_batches", BatchSettings.DEFAULT_MAX_ACTIVE_BATCHES);
-        return batch.validated(() -> new BatchSettings(perBatch, active));
+        int lease = batch.positiveInteger("lease_seconds", BatchSettings.DEFAULT_LEASE_SECONDS);
+        return batch.validated(() -> new BatchSettings(perBatch, active, lease));
     }
 }

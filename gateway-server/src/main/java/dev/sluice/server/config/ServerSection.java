@@ -6,7 +6,7 @@ import java.util.List;
 final class ServerSection {
 
     static final String NAME = "server";
-    private static final List<String> KEYS = List.of("host", "max_body_bytes", "port");
+    private static final List<String> KEYS = List.of("access_log", "host", "max_body_bytes", "port");
 
     private ServerSection() {
     }
@@ -20,6 +20,7 @@ final class ServerSection {
         String host = server.string("host").orElse(ServerSettings.DEFAULT_HOST);
         int port = server.integer("port", ServerSettings.DEFAULT_PORT);
         long maxBodyBytes = server.longInteger("max_body_bytes", ServerSettings.DEFAULT_MAX_BODY_BYTES);
-        return server.validated(() -> new ServerSettings(host, port, maxBodyBytes));
+        boolean accessLog = server.bool("access_log", true);
+        return server.validated(() -> new ServerSettings(host, port, maxBodyBytes, accessLog));
     }
 }

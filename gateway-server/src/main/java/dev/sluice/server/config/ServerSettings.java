@@ -6,12 +6,17 @@ package dev.sluice.server.config;
  * @param host         the address to bind
  * @param port         the port to bind; 0 picks a free one
  * @param maxBodyBytes request bodies larger than this are refused with 413
+ * @param accessLog    whether each request is logged as one JSON line on standard output
  */
-public record ServerSettings(String host, int port, long maxBodyBytes) {
+public record ServerSettings(String host, int port, long maxBodyBytes, boolean accessLog) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_BODY_BYTES = 50L * 1024 * 1024;
+
+    public ServerSettings(String host, int port, long maxBodyBytes) {
+        this(host, port, maxBodyBytes, true);
+    }
 
     public ServerSettings {
         if (host == null || host.isBlank()) {
@@ -30,6 +35,6 @@ public record ServerSettings(String host, int port, long maxBodyBytes) {
     }
 
     public ServerSettings withPort(int newPort) {
-        return new ServerSettings(host, newPort, maxBodyBytes);
+        return new ServerSettings(host, newPort, maxBodyBytes, accessLog);
     }
 }

@@ -54,6 +54,35 @@ public final class HttpRoutes implements BiFunction<HttpServerRequest, HttpServe
         return this;
     }
 
+    /** The tag of paths no route matches: raw paths are never tags. */
+    public static final String UNMATCHED = "unmatched";
+
+    /**
+     * The template of the route serving this path ({@code /v1/files/{file_id}}), preferring one with this method; for
+     * metrics and logs, where raw paths would be unbounded. {@link #UNMATCHED} when no route fits.
+     */
+    public String template(HttpMethod method, String path) {
+        int query = path.indexOf('?');
+        String[] parts = (query < 0 ? path : path.substring(0, query)).substring(path.startsWith("/") ? 1 : 0).split("/", -1);
+        String anyMethod = null;
+        for (Entry entry : entries) {
+            if (entry.path.matches(parts)) {
+                if (method == null || entry.method.equals(method)) {
+                    return entry.path.template();
+                }
+                if (anyMethod == null) {
+                    anyMethod = entry.path.template();
+                }
+            }
+        }
+        return anyMethod == null ? UNMATCHED : anyMethod;
+    }
+
+    /** {@link #template(HttpMethod, String)} for any method. */
+    public String template(String path) {
+        return template(null, path);
+    }
+
     @Override
     public Publisher<Void> apply(HttpServerRequest request, HttpServerResponse response) {
         String path = request.fullPath();

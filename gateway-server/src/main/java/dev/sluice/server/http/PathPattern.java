@@ -15,12 +15,33 @@ final class PathPattern {
 
     private static final String REST = "...}";
 
+    private final String pattern;
     private final String[] segments;
     private final boolean endsWithRest;
 
     PathPattern(String pattern) {
+        this.pattern = pattern;
         this.segments = pattern.substring(1).split("/", -1);
         this.endsWithRest = segments[segments.length - 1].endsWith(REST);
+    }
+
+    /** The pattern as written: {@code /v1/files/{file_id}}. */
+    String template() {
+        return pattern;
+    }
+
+    /** Whether the path's segments (split at {@code /}, without the leading one) fit the pattern. */
+    boolean matches(String[] parts) {
+        if (endsWithRest ? parts.length < segments.length : parts.length != segments.length) {
+            return false;
+        }
+        for (int i = 0; i < segments.length; i++) {
+            String segment = segments[i];
+            if (!(segment.startsWith("{") && segment.endsWith("}")) && !segment.equals(parts[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The placeholder values when the path matches, decoded; {@code null} when it does not. */

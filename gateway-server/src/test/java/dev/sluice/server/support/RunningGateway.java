@@ -9,6 +9,7 @@ import dev.sluice.server.SluiceServer;
 import dev.sluice.server.config.ConfigLoader;
 import dev.sluice.server.config.ServerSettings;
 import dev.sluice.server.config.SluiceConfig;
+import dev.sluice.server.observe.Observability;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,6 +50,13 @@ public final class RunningGateway implements AutoCloseable {
         SluiceConfig config = new ConfigLoader(Map.of(), ProviderFactories.load(RunningGateway.class.getClassLoader()))
                 .parse(yaml, "test.yaml");
         return new RunningGateway(SluiceServer.start(config, clock).block(Duration.ofSeconds(30)));
+    }
+
+    /** As {@link #fromYaml(String, Clock)}, reporting to the given registry and access log. */
+    public static RunningGateway fromYaml(String yaml, Observability observability) {
+        SluiceConfig config = new ConfigLoader(Map.of(), ProviderFactories.load(RunningGateway.class.getClassLoader()))
+                .parse(yaml, "test.yaml");
+        return new RunningGateway(SluiceServer.start(config, Clock.systemUTC(), observability).block(Duration.ofSeconds(30)));
     }
 
     public static RunningGateway fromYaml(String yaml) {

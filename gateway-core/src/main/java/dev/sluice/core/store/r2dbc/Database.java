@@ -37,6 +37,11 @@ final class Database {
         return dialect;
     }
 
+    /** The connection pool, for its gauges. */
+    ConnectionPool pool() {
+        return pool;
+    }
+
     /**
      * Runs {@code work} on one pooled connection, released however the work ends.
      *

@@ -1,5 +1,12 @@
 package dev.sluice.core.store.r2dbc;
 
+import dev.sluice.core.metrics.MetricNames;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.r2dbc.pool.PoolMetrics;
+import java.util.function.ToIntFunction;
+
 import dev.sluice.core.files.FileRepository;
 import dev.sluice.core.batches.BatchRepository;
 import dev.sluice.core.jobs.AsyncJobRepository;
@@ -34,11 +41,12 @@ import java.util.Objects;
  *       gateway instances may share.</li>
  * </ul>
  */
-public final class R2dbcStore implements Store {
+public final class R2dbcStore implements Store, MeterBinder {
 
     /** The embedded default: a file under {@code ./data}. */
     public static final String DEFAULT_URL = "r2dbc:h2:file:///./data/sluice";
 
+    private static final String POOL_NAME = "sluice-store";
     private static final Duration MAX_IDLE = Duration.ofMinutes(10);
     private static final Duration MAX_ACQUIRE = Duration.ofSeconds(30);
     private static final Duration PING_TIMEOUT = Duration.ofSeconds(5);
@@ -110,7 +118,7 @@ public final class R2dbcStore implements Store {
 
     private static ConnectionPool pool(ConnectionFactory factory, int maxPoolSize, Dialect dialect) {
         ConnectionPoolConfiguration.Builder config = ConnectionPoolConfiguration.builder(factory)
-                .name("sluice-store")
+                .name(POOL_NAME)
                 .initialSize(0)
                 .maxSize(maxPoolSize)
                 .maxIdleTime(MAX_IDLE)
@@ -157,6 +165,33 @@ public final class R2dbcStore implements Store {
                 .timeout(PING_TIMEOUT)
                 .onErrorReturn(false)
                 .defaultIfEmpty(false);
+    }
+
+    /**
+     * Registers the connection pool's gauges, named as Spring Boot names r2dbc-pool's ({@code r2dbc.pool.acquired},
+     * {@code .allocated}, {@code .idle}, {@code .pending}, {@code .max.allocated}, {@code .max.pending}), tagged with the
+     * pool's name.
+     */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        ConnectionPool pool = database.pool();
+        String name = POOL_NAME;
+        poolGauge(registry, pool, name, "acquired", "Connections in use", PoolMetrics::acquiredSize);
+        poolGauge(registry, pool, name, "allocated", "Connections open, in use or idle", PoolMetrics::allocatedSize);
+        poolGauge(registry, pool, name, "idle", "Connections open and idle", PoolMetrics::idleSize);
+        poolGauge(registry, pool, name, "pending", "Requests waiting for a connection", PoolMetrics::pendingAcquireSize);
+        poolGauge(registry, pool, name, "max.allocated", "Most connections the pool may open", PoolMetrics::getMaxAllocatedSize);
+        poolGauge(registry, pool, name, "max.pending", "Most requests that may wait for a connection", PoolMetrics::getMaxPendingAcquireSize);
+    }
+
+    private static void poolGauge(MeterRegistry registry, ConnectionPool pool, String name, String what, String description,
+                                  ToIntFunction<PoolMetrics> value) {
+        Gauge.builder(MetricNames.STORE_POOL + "." + what, pool,
+                        p -> p.getMetrics().map(metrics -> (double) value.applyAsInt(metrics)).orElse(Double.NaN))
+                .description(description)
+                .tag(MetricNames.TAG_NAME, name)
+                .strongReference(true)
+                .register(registry);
     }
 
     @Override

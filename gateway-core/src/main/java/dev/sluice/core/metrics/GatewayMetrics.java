@@ -1,0 +1,177 @@
+package dev.sluice.core.metrics;
+
+import dev.sluice.core.batches.BatchRepository;
+import dev.sluice.core.error.UpstreamProtocolException;
+import dev.sluice.core.error.UpstreamStatusException;
+import dev.sluice.core.error.UpstreamTimeoutException;
+import dev.sluice.core.error.UpstreamUnavailableException;
+import dev.sluice.core.jobs.AsyncJobRepository;
+import dev.sluice.core.provider.ProviderAdapter;
+import dev.sluice.core.provider.ProviderConfig;
+import dev.sluice.core.usage.TokenCounts;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The engine's meters over the {@link MeterRegistry} the embedder gave, with the bounded tag sets they may use; or,
+ * with no registry, nothing at all: {@link #none()} decorates nothing and records nothing.
+ */
+public final class GatewayMetrics {
+
+    private static final GatewayMetrics NONE = new GatewayMetrics(null, Set.of());
+
+    private final MeterRegistry registry;
+    private final Set<String> catalogue;
+
+    private GatewayMetrics(MeterRegistry registry, Set<String> catalogue) {
+        this.registry = registry;
+        this.catalogue = catalogue;
+    }
+
+    /** Records nothing. */
+    public static GatewayMetrics none() {
+        return NONE;
+    }
+
+    /** Records to {@code registry}; model tags are limited to the models the providers' catalogues list. */
+    public static GatewayMetrics of(MeterRegistry registry, Collection<ProviderConfig> providers) {
+        if (registry == null) {
+            return NONE;
+        }
+        Set<String> catalogue = new HashSet<>();
+        for (ProviderConfig provider : providers) {
+            for (String model : provider.models()) {
+                catalogue.add(provider.name() + "/" + model);
+            }
+        }
+        return new GatewayMetrics(registry, Set.copyOf(catalogue));
+    }
+
+    public boolean enabled() {
+        return registry != null;
+    }
+
+    /** The registry, or {@code null} when metrics are off. */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** The model as a tag value: a catalogue model's name, else {@link MetricNames#OTHER} (or {@code none} without one). */
+    public String modelTag(String provider, String model) {
+        if (provider == null || model == null) {
+            return MetricNames.NONE;
+        }
+        return catalogue.contains(provider + "/" + model) ? model : MetricNames.OTHER;
+    }
+
+    /**
+     * The adapter with its calls timed (latency, first event, gaps, outcome). Even with metrics off it tells each
+     * request's {@link RequestTrace} its time upstream, which the server's overhead header needs.
+     */
+    public ProviderAdapter decorate(String provider, ProviderAdapter adapter) {
+        return new MeteredAdapter(this, provider, adapter);
+    }
+
+    /** Jobs entering a state are counted; the repository itself when metrics are off. */
+    public AsyncJobRepository jobs(AsyncJobRepository jobs) {
+        return registry == null ? jobs : new MeteredJobRepository(jobs, this);
+    }
+
+    /** Batches entering a state and finished lines are counted; the repository itself when metrics are off. */
+    public BatchRepository batches(BatchRepository batches) {
+        return registry == null ? batches : new MeteredBatchRepository(batches, this);
+    }
+
+    /** Counts an answer's tokens and cost against {@code provider/model}. */
+    public void usage(String providerAndModel, TokenCounts tokens, long costMicros) {
+        if (registry == null) {
+            return;
+        }
+        int slash = providerAndModel.indexOf('/');
+        String provider = slash < 0 ? providerAndModel : providerAndModel.substring(0, slash);
+        String model = modelTag(provider, slash < 0 ? null : providerAndModel.substring(slash + 1));
+        if (tokens.input() > 0) {
+            tokenCounter(provider, model, "input").increment(tokens.input());
+        }
+        if (tokens.output() > 0) {
+            tokenCounter(provider, model, "output").increment(tokens.output());
+        }
+        if (costMicros > 0) {
+            Counter.builder(MetricNames.COST).baseUnit("usd").description("Spend at the configured prices")
+                    .tags(MetricNames.TAG_PROVIDER, provider, MetricNames.TAG_MODEL, model)
+                    .register(registry).increment(costMicros / 1_000_000.0);
+        }
+    }
+
+    /** Counts a governance refusal; {@code reason} is the refusal's error type, a fixed set. */
+    public void refused(String reason) {
+        count(MetricNames.REFUSALS, MetricNames.TAG_REASON, reason);
+    }
+
+    /** Increments a counter with one tag. */
+    void count(String name, String tag, String value) {
+        count(name, tag, value, 1);
+    }
+
+    void count(String name, String tag, String value, double amount) {
+        if (registry != null) {
+            registry.counter(name, tag, value).increment(amount);
+        }
+    }
+
+    /** Registers a gauge that reads {@code value} at each scrape. */
+    public void gauge(String name, String description, Supplier<Number> value) {
+        if (registry != null) {
+            Gauge.builder(name, value).description(description).strongReference(true).register(registry);
+        }
+    }
+
+    Timer upstreamTimer(String provider, String model, String mode, String outcome) {
+        return Timer.builder(MetricNames.UPSTREAM_REQUESTS).description("Upstream calls, to their last byte")
+                .tags(MetricNames.TAG_PROVIDER, provider, MetricNames.TAG_MODEL, model, MetricNames.TAG_MODE, mode,
+                        MetricNames.TAG_OUTCOME, outcome)
+                .register(registry);
+    }
+
+    Timer firstEventTimer(String provider, String model) {
+        return Timer.builder(MetricNames.UPSTREAM_FIRST_EVENT).description("Time to the first event of an upstream stream")
+                .tags(MetricNames.TAG_PROVIDER, provider, MetricNames.TAG_MODEL, model)
+                .register(registry);
+    }
+
+    Timer eventGapTimer(String provider, String model) {
+        return Timer.builder(MetricNames.UPSTREAM_EVENT_GAP).description("Gaps between events of an upstream stream")
+                .tags(MetricNames.TAG_PROVIDER, provider, MetricNames.TAG_MODEL, model)
+                .register(registry);
+    }
+
+    private Counter tokenCounter(String provider, String model, String type) {
+        return Counter.builder(MetricNames.TOKENS).description("Tokens reported by providers")
+                .tags(MetricNames.TAG_PROVIDER, provider, MetricNames.TAG_MODEL, model, MetricNames.TAG_TYPE, type)
+                .register(registry);
+    }
+
+    /** The outcome tag of an upstream failure: a fixed set. */
+    static String outcomeOf(Throwable error) {
+        if (error instanceof UpstreamStatusException status) {
+            return status.status() == 429 ? "rate_limited" : status.status() >= 500 ? "server_error" : "client_error";
+        }
+        if (error instanceof UpstreamTimeoutException) {
+            return "timeout";
+        }
+        if (error instanceof UpstreamUnavailableException) {
+            return "unavailable";
+        }
+        if (error instanceof UpstreamProtocolException) {
+            return "protocol_error";
+        }
+        return "error";
+    }
+}

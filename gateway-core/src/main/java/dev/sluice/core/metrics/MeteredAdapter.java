@@ -1,0 +1,112 @@
+package dev.sluice.core.metrics;
+
+import dev.sluice.core.provider.ProviderAdapter;
+import dev.sluice.core.provider.ProviderCall;
+import dev.sluice.core.provider.WireFormat;
+import dev.sluice.core.request.Operation;
+import dev.sluice.core.sse.SseEvent;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Times one provider's calls (when metrics are on): each call to its last byte (by outcome), a stream's first event and the gaps
+ * between its events; and tells the request's {@link RequestTrace} how long it spent upstream, so that the
+ * gateway's own overhead can be told apart. Timers stop in {@code doFinally}, so cancelled calls count too.
+ */
+final class MeteredAdapter implements ProviderAdapter {
+
+    private final GatewayMetrics metrics;
+    private final String provider;
+    private final ProviderAdapter delegate;
+
+    MeteredAdapter(GatewayMetrics metrics, String provider, ProviderAdapter delegate) {
+        this.metrics = metrics;
+        this.provider = provider;
+        this.delegate = delegate;
+    }
+
+    @Override
+    public Mono<byte[]> call(ProviderCall call) {
+        return Mono.deferContextual(context -> {
+            RequestTrace trace = RequestTrace.of(context);
+            long start = System.nanoTime();
+            trace.upstreamStarted(start);
+            String[] outcome = {null};
+            return delegate.call(call)
+                    .doOnSuccess(body -> outcome[0] = "success")
+                    .doOnError(error -> outcome[0] = GatewayMetrics.outcomeOf(error))
+                    .doFinally(signal -> {
+                        long end = System.nanoTime();
+                        trace.upstreamEnded(end);
+                        if (metrics.enabled()) {
+                            metrics.upstreamTimer(provider, model(call), "unary", outcome(signal, outcome[0]))
+                                    .record(end - start, TimeUnit.NANOSECONDS);
+                        }
+                    });
+        });
+    }
+
+    @Override
+    public Flux<SseEvent> stream(ProviderCall call) {
+        return Flux.deferContextual(context -> {
+            RequestTrace trace = RequestTrace.of(context);
+            long start = System.nanoTime();
+            trace.upstreamStarted(start);
+            String model = model(call);
+            // One subscriber at a time: the events of one stream arrive in order, so plain fields suffice.
+            long[] last = {0};
+            String[] outcome = {null};
+            Flux<SseEvent> events = delegate.stream(call);
+            if (!metrics.enabled()) {
+                return events.doFinally(signal -> trace.upstreamEnded(System.nanoTime()));
+            }
+            return events
+                    .doOnNext(event -> {
+                        long now = System.nanoTime();
+                        if (last[0] == 0) {
+                            metrics.firstEventTimer(provider, model).record(now - start, TimeUnit.NANOSECONDS);
+                        } else {
+                            metrics.eventGapTimer(provider, model).record(now - last[0], TimeUnit.NANOSECONDS);
+                        }
+                        last[0] = now;
+                    })
+                    .doOnComplete(() -> outcome[0] = "success")
+                    .doOnError(error -> outcome[0] = GatewayMetrics.outcomeOf(error))
+                    .doFinally(signal -> {
+                        long end = System.nanoTime();
+                        trace.upstreamEnded(end);
+                        metrics.upstreamTimer(provider, model, "stream", outcome(signal, outcome[0]))
+                                .record(end - start, TimeUnit.NANOSECONDS);
+                    });
+        });
+    }
+
+    @Override
+    public WireFormat format() {
+        return delegate.format();
+    }
+
+    @Override
+    public boolean supports(Operation operation) {
+        return delegate.supports(operation);
+    }
+
+    @Override
+    public Mono<Void> close() {
+        return delegate.close();
+    }
+
+    private String model(ProviderCall call) {
+        return metrics.modelTag(provider, call.model());
+    }
+
+    private static String outcome(SignalType signal, String seen) {
+        if (signal == SignalType.CANCEL) {
+            return "cancelled";
+        }
+        return seen == null ? "success" : seen;
+    }
+}

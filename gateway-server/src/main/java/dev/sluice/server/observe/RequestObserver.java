@@ -1,0 +1,160 @@
+package dev.sluice.server.observe;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.sluice.core.metrics.MetricNames;
+import dev.sluice.core.metrics.RequestTrace;
+import dev.sluice.core.usage.TokenCounts;
+import dev.sluice.server.http.HttpRoutes;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.util.context.Context;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+
+/**
+ * Wraps the route table to observe every request: gives it an {@code x-request-id} (the caller's, when it is a
+ * sensible token, else a new one), a {@link RequestTrace} the engine fills in, and, once it has ended, its request
+ * metrics and one JSON access-log line. The line names the virtual key, never its value, and holds no header or body.
+ */
+public final class RequestObserver implements BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> {
+
+    public static final String REQUEST_ID = "x-request-id";
+    public static final String OVERHEAD = OverheadHeader.HEADER;
+
+    private static final int MAX_REQUEST_ID = 128;
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final Duration[] OVERHEAD_BUCKETS = {
+            Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1),
+            Duration.ofNanos(2_500_000), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+            Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5)};
+
+    private final HttpRoutes routes;
+    private final MeterRegistry registry;
+    private final AccessLog accessLog;
+    private final Set<String> catalogue;
+    private final Clock clock;
+
+    /**
+     * @param accessLog where lines go, or {@code null} for none
+     * @param catalogue the configured {@code provider/model} names: other models are tagged {@code other}
+     */
+    public RequestObserver(HttpRoutes routes, MeterRegistry registry, AccessLog accessLog, Set<String> catalogue, Clock clock) {
+        this.routes = routes;
+        this.registry = registry;
+        this.accessLog = accessLog;
+        this.catalogue = Set.copyOf(catalogue);
+        this.clock = clock;
+    }
+
+    @Override
+    public Publisher<Void> apply(HttpServerRequest request, HttpServerResponse response) {
+        long start = System.nanoTime();
+        RequestTrace trace = RequestTrace.startedAt(start);
+        String id = requestId(request.requestHeaders().get(REQUEST_ID));
+        response.header(REQUEST_ID, id);
+        request.withConnection(connection -> connection.channel().attr(OverheadHeader.TRACE).set(trace));
+        String path = request.fullPath();
+        String route = routes.template(request.method(), path);
+        return Mono.defer(() -> Mono.from(routes.apply(request, response)))
+                .contextWrite(Context.of(RequestTrace.KEY, trace))
+                .doFinally(signal -> finished(request.method().name(), route, path, id, response, trace, signal));
+    }
+
+    /** The caller's id when it is 1 to 128 letters, digits or {@code . _ - :}; otherwise a new random one. */
+    static String requestId(String given) {
+        if (given != null && !given.isEmpty() && given.length() <= MAX_REQUEST_ID) {
+            boolean fine = true;
+            for (int i = 0; i < given.length() && fine; i++) {
+                char c = given.charAt(i);
+                fine = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-' || c == ':';
+            }
+            if (fine) {
+                return given;
+            }
+        }
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return hex(random.nextLong()) + hex(random.nextLong());
+    }
+
+    private static String hex(long value) {
+        String text = Long.toHexString(value);
+        return "0".repeat(16 - text.length()) + text;
+    }
+
+    private void finished(String method, String route, String path, String id, HttpServerResponse response, RequestTrace trace,
+                          SignalType signal) {
+        long end = System.nanoTime();
+        int status = signal == SignalType.ON_ERROR && !response.hasSentHeaders() ? 500 : response.status().code();
+        String outcome = signal == SignalType.CANCEL ? "cancelled" : status >= 500 ? "server_error" : status >= 400 ? "client_error" : "success";
+        long overhead = trace.finalOverheadNanos(end);
+        String provider = trace.provider() == null ? MetricNames.NONE : trace.provider();
+        String model = trace.model() == null ? MetricNames.NONE
+                : catalogue.contains(provider + "/" + trace.model()) ? trace.model() : MetricNames.OTHER;
+        Timer.builder(MetricNames.REQUESTS).description("HTTP requests, to their last byte")
+                .tags(MetricNames.TAG_ROUTE, route, MetricNames.TAG_METHOD, method, MetricNames.TAG_STATUS, (status / 100) + "xx",
+                        MetricNames.TAG_OUTCOME, outcome, MetricNames.TAG_PROVIDER, provider, MetricNames.TAG_MODEL, model)
+                .register(registry)
+                .record(end - trace.startNanos(), TimeUnit.NANOSECONDS);
+        Timer.builder(MetricNames.REQUEST_OVERHEAD).description("Time in the gateway excluding upstream calls, to the first byte")
+                .serviceLevelObjectives(OVERHEAD_BUCKETS)
+                .tags(MetricNames.TAG_ROUTE, route, MetricNames.TAG_PROVIDER, provider)
+                .register(registry)
+                .record(overhead, TimeUnit.NANOSECONDS);
+        if (accessLog != null) {
+            accessLog.write(line(method, route, path, id, status, outcome, end - trace.startNanos(), overhead, trace.upstreamNanos(end), trace));
+        }
+    }
+
+    private String line(String method, String route, String path, String id, int status, String outcome, long latency,
+                        long overhead, long upstream, RequestTrace trace) {
+        StringWriter out = new StringWriter(320);
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("time", clock.instant().toString());
+            json.writeStringField("type", "access");
+            json.writeStringField("id", id);
+            json.writeStringField("method", method);
+            json.writeStringField("route", route);
+            int query = path.indexOf('?');
+            json.writeStringField("path", query < 0 ? path : path.substring(0, query));
+            json.writeNumberField("status", status);
+            json.writeStringField("outcome", outcome);
+            json.writeNumberField("latency_ms", Millis.of(latency));
+            json.writeNumberField("overhead_ms", Millis.of(overhead));
+            json.writeNumberField("upstream_ms", Millis.of(upstream));
+            if (trace.provider() != null) {
+                json.writeStringField("provider", trace.provider());
+            }
+            if (trace.model() != null) {
+                json.writeStringField("model", trace.model());
+            }
+            if (trace.virtualKey() != null) {
+                json.writeStringField("virtual_key", trace.virtualKey());
+            }
+            TokenCounts tokens = trace.tokens();
+            if (tokens != null) {
+                json.writeNumberField("input_tokens", tokens.input());
+                json.writeNumberField("output_tokens", tokens.output());
+            }
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+}
