@@ -33,6 +33,9 @@ public final class MockAdapter implements ProviderAdapter {
         this.timer = timer;
         this.latency = latency;
         this.chunkGap = chunkGap;
+        // Jackson builds and caches its tree deserializers under a lock on first use; doing that here, when the
+        // gateway is built, keeps two event loops from ever waiting on each other for it.
+        parse("{}".getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
