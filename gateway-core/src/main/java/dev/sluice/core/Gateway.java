@@ -1,19 +1,24 @@
 package dev.sluice.core;
 
-import dev.sluice.core.error.InvalidRequestException;
-import dev.sluice.core.files.FileService;
-import dev.sluice.core.governance.Governor;
-import dev.sluice.core.ids.SecureIds;
-import dev.sluice.core.batches.BatchExecutor;
+import dev.sluice.core.ExecutorSettings;
 import dev.sluice.core.batches.BatchRepository;
-import dev.sluice.core.jobs.AsyncJobRepository;
 import dev.sluice.core.batches.BatchService;
 import dev.sluice.core.error.GatewayException;
+import dev.sluice.core.error.InvalidRequestException;
+import dev.sluice.core.files.FileService;
+import dev.sluice.core.internal.batches.BatchExecutor;
+import dev.sluice.core.internal.governance.Governor;
+import dev.sluice.core.internal.governance.MeteredStream;
+import dev.sluice.core.internal.ids.SecureIds;
+import dev.sluice.core.internal.jobs.InferenceJobRunner;
+import dev.sluice.core.internal.jobs.JobExecutor;
+import dev.sluice.core.internal.routing.Provider;
+import dev.sluice.core.internal.routing.Route;
+import dev.sluice.core.internal.routing.Router;
+import dev.sluice.core.internal.translate.ProviderBridge;
+import dev.sluice.core.internal.usage.UsageReader;
+import dev.sluice.core.jobs.AsyncJobRepository;
 import dev.sluice.core.jobs.AsyncJobService;
-import dev.sluice.core.lease.ExecutorSettings;
-import dev.sluice.core.jobs.InferenceJobRunner;
-import dev.sluice.core.jobs.JobExecutor;
-import dev.sluice.core.governance.MeteredStream;
 import dev.sluice.core.keys.VirtualKeyService;
 import dev.sluice.core.metrics.GatewayMetrics;
 import dev.sluice.core.metrics.MetricNames;
@@ -28,14 +33,9 @@ import dev.sluice.core.request.Caller;
 import dev.sluice.core.request.GatewayRequest;
 import dev.sluice.core.request.GatewayResponse;
 import dev.sluice.core.request.Operation;
-import dev.sluice.core.routing.Provider;
-import dev.sluice.core.routing.Route;
-import dev.sluice.core.routing.Router;
 import dev.sluice.core.sse.SseEvent;
 import dev.sluice.core.store.Store;
-import dev.sluice.core.translate.ProviderBridge;
 import dev.sluice.core.usage.Pricing;
-import dev.sluice.core.usage.UsageReader;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import reactor.core.publisher.Flux;
@@ -50,6 +50,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The engine: routes each request to its provider and returns the answer as a {@link Mono} (unary) or a
@@ -359,12 +360,29 @@ public final class Gateway {
             return this;
         }
 
+        private void validate() {
+            Objects.requireNonNull(timer, "timer");
+            Objects.requireNonNull(store, "store");
+            Objects.requireNonNull(pricing, "pricing");
+            Objects.requireNonNull(clock, "clock");
+            if (resultTtl == null || resultTtl.isNegative() || resultTtl.isZero()) {
+                throw new IllegalArgumentException("result_ttl: " + resultTtl + " (expected: > 0)");
+            }
+            if (maxFileBytes <= 0) {
+                throw new IllegalArgumentException("max_file_bytes: " + maxFileBytes + " (expected: > 0)");
+            }
+            if (linesPerBatch <= 0) {
+                throw new IllegalArgumentException("lines_per_batch: " + linesPerBatch + " (expected: > 0)");
+            }
+        }
+
         /**
          * Validates the configuration and creates the adapters.
          *
          * @throws IllegalArgumentException naming the bad value and what was expected
          */
         public Gateway build() {
+            validate();
             SecureIds.warmUp();
             ProviderFactories known = ProviderFactories.load(classLoader, factories.values());
             ProviderContext context = new ProviderContext(timer);

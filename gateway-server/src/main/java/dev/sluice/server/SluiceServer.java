@@ -1,8 +1,8 @@
 package dev.sluice.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.core.ExecutorSettings;
 import dev.sluice.core.Gateway;
-import dev.sluice.core.lease.ExecutorSettings;
 import dev.sluice.core.store.r2dbc.R2dbcStore;
 import dev.sluice.server.admin.VirtualKeyRoutes;
 import dev.sluice.server.anthropic.AnthropicRoutes;

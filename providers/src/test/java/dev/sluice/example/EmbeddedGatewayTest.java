@@ -42,6 +42,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EmbeddedGatewayTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    private static final String UPSTREAM_ANSWER = """
+            {"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"gpt-4o-mini","choices":[{"index":0,\
+            "message":{"role":"assistant","content":"from upstream"},"finish_reason":"stop"}],\
+            "usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}""";
+    private static final String UPSTREAM_STREAM = """
+            data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"stre"},"finish_reason":null}]}
+
+            data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"amed"},"finish_reason":"stop"}]}
+
+            data: [DONE]
+
+            """;
 
     private MockWebServer upstream;
     private Gateway gateway;
@@ -96,10 +108,7 @@ class EmbeddedGatewayTest {
 
     @Test
     void answersThroughTheMockAndThroughAnUpstream() throws InterruptedException {
-        upstream.enqueue(new MockResponse().setHeader("Content-Type", "application/json").setBody("""
-                {"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"gpt-4o-mini","choices":[{"index":0,\
-                "message":{"role":"assistant","content":"from upstream"},"finish_reason":"stop"}],\
-                "usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}"""));
+        upstream.enqueue(new MockResponse().setHeader("Content-Type", "application/json").setBody(UPSTREAM_ANSWER));
 
         String mock = post("/ask", "{\"model\":\"demo/echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hello engine\"}]}");
         String real = post("/ask", "{\"model\":\"upstream/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
@@ -110,32 +119,44 @@ class EmbeddedGatewayTest {
     }
 
     @Test
-    void streamsEventByEvent() {
-        String events = post("/ask/stream", "{\"model\":\"demo/echo\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"one two three\"}]}");
+    void streamsEventByEventFromTheMockAndFromAnUpstream() {
+        upstream.enqueue(new MockResponse().setHeader("Content-Type", "text/event-stream").setBody(UPSTREAM_STREAM));
 
-        assertThat(events).contains("\"content\":\"one\"").contains("\"content\":\" three\"").endsWith("data: [DONE]\n\n");
+        String mock = post("/ask/stream", "{\"model\":\"demo/echo\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"one two three\"}]}");
+        String real = post("/ask/stream", "{\"model\":\"upstream/gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+
+        assertThat(mock).contains("\"content\":\"one\"").contains("\"content\":\" three\"").endsWith("data: [DONE]\n\n");
+        assertThat(real).contains("\"content\":\"stre\"").contains("\"content\":\"amed\"").endsWith("data: [DONE]\n\n");
     }
 
     @Test
-    void runsAnAsyncJob() {
-        AsyncJob submitted = gateway.jobs().submit(chat("{\"model\":\"demo/echo\",\"messages\":[{\"role\":\"user\",\"content\":\"later\"}]}"
-                .getBytes(StandardCharsets.UTF_8)), null).block(TIMEOUT);
+    void runsAsyncJobsOnTheMockAndOnAnUpstream() {
+        upstream.enqueue(new MockResponse().setHeader("Content-Type", "application/json").setBody(UPSTREAM_ANSWER));
 
-        AsyncJob done = Flux.interval(Duration.ofMillis(50))
+        AsyncJob mock = runJob("{\"model\":\"demo/echo\",\"messages\":[{\"role\":\"user\",\"content\":\"later\"}]}");
+        AsyncJob real = runJob("{\"model\":\"upstream/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"later\"}]}");
+
+        assertThat(mock.status()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(new String(mock.result(), StandardCharsets.UTF_8)).contains("\"content\":\"later\"");
+        assertThat(real.status()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(new String(real.result(), StandardCharsets.UTF_8)).contains("from upstream");
+    }
+
+    private AsyncJob runJob(String body) {
+        AsyncJob submitted = gateway.jobs().submit(chat(body.getBytes(StandardCharsets.UTF_8)), null).block(TIMEOUT);
+        return Flux.interval(Duration.ofMillis(50))
                 .concatMap(tick -> gateway.jobs().find(submitted.id(), Operation.CHAT_COMPLETIONS, Caller.anonymous()))
                 .filter(job -> job.status().isFinal())
                 .blockFirst(TIMEOUT);
-
-        assertThat(done.status()).isEqualTo(JobStatus.COMPLETED);
-        assertThat(new String(done.result(), StandardCharsets.UTF_8)).contains("\"content\":\"later\"");
     }
 
     @Test
     void runsASmallBatch() {
         String lines = """
                 {"custom_id":"a","method":"POST","url":"/v1/chat/completions","body":{"model":"demo/echo","messages":[{"role":"user","content":"first"}]}}
-                {"custom_id":"b","method":"POST","url":"/v1/chat/completions","body":{"model":"demo/echo","messages":[{"role":"user","content":"second"}]}}
+                {"custom_id":"b","method":"POST","url":"/v1/chat/completions","body":{"model":"upstream/gpt-4o-mini","messages":[{"role":"user","content":"second"}]}}
                 """;
+        upstream.enqueue(new MockResponse().setHeader("Content-Type", "application/json").setBody(UPSTREAM_ANSWER));
         Caller caller = Caller.anonymous();
 
         Batch created = gateway.files().upload(caller, "requests.jsonl", "batch", null, Flux.just(lines.getBytes(StandardCharsets.UTF_8)))
@@ -149,6 +170,6 @@ class EmbeddedGatewayTest {
                 .map(bytes -> new String(bytes, StandardCharsets.UTF_8)).reduce("", String::concat).block(TIMEOUT);
 
         assertThat(output.lines()).hasSize(2).anySatisfy(line -> assertThat(line).contains("\"custom_id\":\"a\"").contains("first"))
-                .anySatisfy(line -> assertThat(line).contains("\"custom_id\":\"b\"").contains("second"));
+                .anySatisfy(line -> assertThat(line).contains("\"custom_id\":\"b\"").contains("from upstream"));
     }
 }

@@ -2,8 +2,9 @@ package dev.sluice.core.batches;
 
 import dev.sluice.core.error.InvalidRequestException;
 import dev.sluice.core.files.FileService;
-import dev.sluice.core.governance.Governor;
-import dev.sluice.core.ids.SecureIds;
+import dev.sluice.core.internal.batches.BatchExecutor;
+import dev.sluice.core.internal.governance.Governor;
+import dev.sluice.core.internal.ids.SecureIds;
 import dev.sluice.core.request.Caller;
 import reactor.core.publisher.Mono;
 

@@ -1,6 +1,6 @@
 package dev.sluice.core.files;
 
-import dev.sluice.core.ids.SecureIds;
+import dev.sluice.core.internal.ids.SecureIds;
 
 /**
  * File ids: {@code file-} and 24 random hex characters. They must be unguessable, since the id alone finds a file

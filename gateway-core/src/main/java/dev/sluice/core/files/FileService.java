@@ -1,7 +1,7 @@
 package dev.sluice.core.files;
 
 import dev.sluice.core.error.InvalidRequestException;
-import dev.sluice.core.governance.Governor;
+import dev.sluice.core.internal.governance.Governor;
 import dev.sluice.core.request.Caller;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;

@@ -2,7 +2,8 @@ package dev.sluice.core.jobs;
 
 import dev.sluice.core.error.GatewayException;
 import dev.sluice.core.error.InvalidRequestException;
-import dev.sluice.core.governance.Governor;
+import dev.sluice.core.internal.governance.Governor;
+import dev.sluice.core.internal.jobs.JobExecutor;
 import dev.sluice.core.request.Caller;
 import dev.sluice.core.request.GatewayRequest;
 import dev.sluice.core.request.Operation;

@@ -1,6 +1,6 @@
 package dev.sluice.core.jobs;
 
-import dev.sluice.core.ids.SecureIds;
+import dev.sluice.core.internal.ids.SecureIds;
 
 /**
  * Job ids: random version 4 UUIDs. They must be unguessable, since the id alone finds a job submitted

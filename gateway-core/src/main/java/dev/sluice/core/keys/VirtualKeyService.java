@@ -1,6 +1,6 @@
 package dev.sluice.core.keys;
 
-import dev.sluice.core.ids.SecureIds;
+import dev.sluice.core.internal.ids.SecureIds;
 import dev.sluice.core.usage.Usage;
 import dev.sluice.core.usage.UsageRepository;
 import reactor.core.publisher.Flux;

@@ -2,7 +2,7 @@ package dev.sluice.core.files;
 
 import dev.sluice.core.error.GatewayException;
 import dev.sluice.core.error.InvalidRequestException;
-import dev.sluice.core.governance.Governor;
+import dev.sluice.core.internal.governance.Governor;
 import dev.sluice.core.keys.VirtualKey;
 import dev.sluice.core.keys.VirtualKeyValues;
 import dev.sluice.core.request.Caller;

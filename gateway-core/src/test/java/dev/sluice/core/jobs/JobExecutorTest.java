@@ -1,7 +1,9 @@
 package dev.sluice.core.jobs;
 
-import dev.sluice.core.lease.ExecutorSettings;
+import dev.sluice.core.ExecutorSettings;
 import dev.sluice.core.error.ErrorEnvelope;
+import dev.sluice.core.internal.jobs.JobExecutor;
+import dev.sluice.core.internal.jobs.JobRunner;
 import dev.sluice.core.store.Store;
 import dev.sluice.core.testing.TestDatabases;
 import org.junit.jupiter.api.AfterEach;

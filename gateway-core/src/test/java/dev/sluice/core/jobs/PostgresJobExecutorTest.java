@@ -1,10 +1,12 @@
 package dev.sluice.core.jobs;
 
-import dev.sluice.core.lease.ExecutorSettings;
+import dev.sluice.core.ExecutorSettings;
+import dev.sluice.core.internal.jobs.JobExecutor;
+import dev.sluice.core.internal.jobs.JobRunner;
 import dev.sluice.core.store.Store;
 import dev.sluice.core.testing.PostgresPerClass;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;

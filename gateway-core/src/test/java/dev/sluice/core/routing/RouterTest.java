@@ -1,6 +1,9 @@
 package dev.sluice.core.routing;
 
 import dev.sluice.core.error.InvalidRequestException;
+import dev.sluice.core.internal.routing.Provider;
+import dev.sluice.core.internal.routing.Route;
+import dev.sluice.core.internal.routing.Router;
 import dev.sluice.core.provider.ProviderAdapter;
 import dev.sluice.core.provider.ProviderCall;
 import dev.sluice.core.provider.ProviderConfig;

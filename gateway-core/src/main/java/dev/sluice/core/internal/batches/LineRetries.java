@@ -1,0 +1,57 @@
+package dev.sluice.core.internal.batches;
+
+import dev.sluice.core.error.GatewayException;
+import dev.sluice.core.error.UpstreamStatusException;
+import dev.sluice.core.internal.governance.AccessDeniedException;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.util.retry.Retry;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * When a batch line is tried again: after the provider answered 429, 502, 503 or 504 (or the caller's own
+ * rate limit refused it), waiting as long as {@code Retry-After} says or else backing off exponentially
+ * with jitter, for as long as the batch's window lasts. A provider that cannot be reached or does not
+ * answer in time is not retried here: the line never got an answer, and says so in the error file.
+ */
+final class LineRetries {
+
+    static final Set<Integer> RETRYABLE = Set.of(429, 502, 503, 504);
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+    private LineRetries() {
+    }
+
+    static Retry until(Instant deadline, Clock clock, Scheduler timer) {
+        return Retry.from(signals -> signals.concatMap(signal -> {
+            Throwable failure = signal.failure();
+            if (!retryable(failure)) {
+                return Mono.error(failure);
+            }
+            GatewayException known = (GatewayException) failure;
+            Duration wait = known.retryAfter() != null ? known.retryAfter() : backoff(signal.totalRetries());
+            if (clock.instant().plus(wait).isAfter(deadline)) {
+                return Mono.error(failure);
+            }
+            return Mono.delay(wait, timer);
+        }));
+    }
+
+    static boolean retryable(Throwable failure) {
+        return failure instanceof UpstreamStatusException answered && RETRYABLE.contains(answered.status())
+                || failure instanceof AccessDeniedException refused && refused.status() == 429;
+    }
+
+    static Duration backoff(long retriesSoFar) {
+        long exponential = FIRST_BACKOFF.toMillis() << Math.min(retriesSoFar, 16);
+        long capped = Math.min(exponential, MAX_BACKOFF.toMillis());
+        // Jitter keeps the lines of a batch that all hit one rate limit from coming back all at once.
+        return Duration.ofMillis((long) (capped * ThreadLocalRandom.current().nextDouble(0.8, 1.2)));
+    }
+}

@@ -1,0 +1,172 @@
+package dev.sluice.core.internal.governance;
+
+import dev.sluice.core.keys.VirtualKey;
+import dev.sluice.core.keys.VirtualKeyRepository;
+import dev.sluice.core.metrics.GatewayMetrics;
+import dev.sluice.core.metrics.RequestTrace;
+import dev.sluice.core.request.Caller;
+import dev.sluice.core.usage.Pricing;
+import dev.sluice.core.usage.TokenCounts;
+import dev.sluice.core.usage.Usage;
+import dev.sluice.core.usage.UsageRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Applies virtual-key governance around each provider call: who is calling (401/403), whether the key
+ * may use the model (403), its rates (429, in memory) and its budget (402, from the store, so that every
+ * instance sharing the store sees one spend); then charges the answer's usage to the key.
+ */
+public final class Governor {
+
+    private static final Logger log = LoggerFactory.getLogger(Governor.class);
+
+    private final VirtualKeyRepository keys;
+    private final KeyResolver resolver;
+    private final RateLimiter rates = new RateLimiter();
+    private final UsageRepository usage;
+    private final Pricing pricing;
+    private final Clock clock;
+    private final boolean requireVirtualKey;
+    private final GatewayMetrics metrics;
+
+    public Governor(VirtualKeyRepository keys, UsageRepository usage, Pricing pricing, Clock clock, boolean requireVirtualKey) {
+        this(keys, usage, pricing, clock, requireVirtualKey, GatewayMetrics.none());
+    }
+
+    /** As above, counting refusals, tokens and cost in {@code metrics}. */
+    public Governor(VirtualKeyRepository keys, UsageRepository usage, Pricing pricing, Clock clock, boolean requireVirtualKey,
+                    GatewayMetrics metrics) {
+        this.metrics = metrics;
+        this.keys = keys;
+        this.resolver = new KeyResolver(keys, clock);
+        this.usage = usage;
+        this.pricing = pricing;
+        this.clock = clock;
+        this.requireVirtualKey = requireVirtualKey;
+    }
+
+    /** Who is calling: the key behind the presented value, checked to be usable now. */
+    public Mono<Admission> identify(Caller caller) {
+        return Mono.deferContextual(context -> lookup(caller)
+                .doOnNext(admission -> RequestTrace.of(context).virtualKey(admission.anonymous() ? null : admission.key().name()))
+                .doOnError(AccessDeniedException.class, refusal -> metrics.refused(refusal.type())));
+    }
+
+    private Mono<Admission> lookup(Caller caller) {
+        if (caller.isAnonymous()) {
+            return requireVirtualKey ? Mono.error(AccessDeniedException.keyRequired()) : Mono.just(Admission.ANONYMOUS);
+        }
+        Mono<Optional<VirtualKey>> stored = caller.virtualKey() != null
+                ? resolver.resolve(caller.virtualKey())
+                : keys.findById(caller.keyId()).map(Optional::of).defaultIfEmpty(Optional.empty());
+        return stored.map(found -> {
+            VirtualKey key = found.orElseThrow(AccessDeniedException::keyNotFound);
+            if (!key.active()) {
+                throw AccessDeniedException.keyBlocked(key.name(), "inactive");
+            }
+            if (key.expired(clock.instant())) {
+                throw AccessDeniedException.keyBlocked(key.name(), "expired since " + key.expiresAt());
+            }
+            return new Admission(key);
+        });
+    }
+
+    /**
+     * The id of the caller's key, for deciding what stored work (jobs, files, batches) it may see; empty for
+     * an anonymous caller and for a key that is unknown or unusable, which therefore see only anonymous work.
+     */
+    public Mono<Optional<String>> ownerIdOf(Caller caller) {
+        if (caller.isAnonymous()) {
+            return Mono.just(Optional.empty());
+        }
+        // Not identify: a poll for work of an unknown key is not a refusal to count.
+        return lookup(caller)
+                .map(admission -> Optional.ofNullable(admission.ownerId()))
+                .onErrorReturn(Optional.empty());
+    }
+
+    /** Whether stored work owned by {@code ownerKeyId} (null: anonymous) is the caller's to see. */
+    public Mono<Boolean> owns(Caller caller, String ownerKeyId) {
+        if (caller.isAnonymous() && ownerKeyId == null) {
+            return Mono.just(true);
+        }
+        return ownerIdOf(caller).map(owner -> Objects.equals(owner.orElse(null), ownerKeyId));
+    }
+
+    /** Whether the admitted caller may send this request to {@code provider/model} now. */
+    public Mono<Admission> admit(Admission admission, String providerAndModel) {
+        return Mono.deferContextual(context -> {
+            RequestTrace.of(context).target(providerAndModel);
+            return decide(admission, providerAndModel);
+        }).doOnError(AccessDeniedException.class, refusal -> metrics.refused(refusal.type()));
+    }
+
+    private Mono<Admission> decide(Admission admission, String providerAndModel) {
+        VirtualKey key = admission.key();
+        if (key == null) {
+            return Mono.just(admission);
+        }
+        if (!key.allows(providerAndModel)) {
+            return Mono.error(AccessDeniedException.modelBlocked(key.name(), providerAndModel));
+        }
+        if (key.rateLimit() != null) {
+            RateLimiter.Refusal refusal = rates.acquire(key.id(), key.rateLimit(), nowNanos());
+            if (refusal != null) {
+                return Mono.error(AccessDeniedException.rateLimited(key.name(), refusal.bound(), refusal.retryAfter()));
+            }
+        }
+        if (key.budget() == null) {
+            return Mono.just(admission);
+        }
+        return usage.find(key.id(), key.budget().periodStart(clock.instant())).map(spent -> {
+            if (spent.costMicros() >= key.budget().maxMicros()) {
+                throw AccessDeniedException.budgetExceeded(key.name(), key.budget().maxUsd());
+            }
+            return admission;
+        });
+    }
+
+    /** Charges one answered request and its tokens to the caller's key; nothing for an anonymous caller. */
+    public Mono<Void> record(Admission admission, String providerAndModel, TokenCounts tokens) {
+        return Mono.deferContextual(context -> {
+            RequestTrace.of(context).tokens(tokens);
+            long cost = pricing.costMicros(providerAndModel, tokens.input(), tokens.output());
+            metrics.usage(providerAndModel, tokens, cost);
+            return charge(admission, tokens, cost);
+        });
+    }
+
+    private Mono<Void> charge(Admission admission, TokenCounts tokens, long cost) {
+        VirtualKey key = admission.key();
+        if (key == null) {
+            return Mono.empty();
+        }
+        if (key.rateLimit() != null) {
+            rates.consumeTokens(key.id(), key.rateLimit(), tokens.total(), nowNanos());
+        }
+        Instant period = key.budget() == null ? Instant.EPOCH : key.budget().periodStart(clock.instant());
+        return usage.add(key.id(), period, new Usage(1, tokens.input(), tokens.output(), cost))
+                // The answer was already paid for upstream: failing the caller now would lose it twice.
+                .onErrorResume(error -> {
+                    log.error("could not record usage of virtual key '{}': {}", key.name(), error.toString());
+                    return Mono.empty();
+                });
+    }
+
+    /** Forgets cached keys, after a key was created, changed or deleted on this instance. */
+    public void keysChanged() {
+        resolver.forgetAll();
+    }
+
+    private long nowNanos() {
+        Instant now = clock.instant();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+}

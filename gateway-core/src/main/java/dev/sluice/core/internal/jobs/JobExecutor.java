@@ -1,0 +1,78 @@
+package dev.sluice.core.internal.jobs;
+
+import dev.sluice.core.ExecutorSettings;
+import dev.sluice.core.internal.lease.LeasedExecutor;
+import dev.sluice.core.internal.lease.LeasedQueue;
+import dev.sluice.core.jobs.AsyncJob;
+import dev.sluice.core.jobs.AsyncJobRepository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/** Runs queued async jobs of one instance with a bounded number in flight, each under a lease. */
+public final class JobExecutor {
+
+    private final LeasedExecutor<AsyncJob> executor;
+
+    public JobExecutor(AsyncJobRepository jobs, JobRunner runner, Clock clock, Scheduler timer, ExecutorSettings settings,
+                       String owner) {
+        JobExecution execution = new JobExecution(jobs, runner, clock, owner);
+        this.executor = new LeasedExecutor<>("jobs", new Queue(jobs), execution::run, clock, timer, settings, owner);
+    }
+
+    /**
+     * Begins polling (with a first claim right away) and sweeping expired results; idempotent.
+     *
+     * @throws IllegalStateException when the executor was stopped: an executor runs once
+     */
+    public void start() {
+        executor.start();
+    }
+
+    /** A job was just submitted on this instance: claim now instead of at the next poll. */
+    public void wake() {
+        executor.wake();
+    }
+
+    /** Stops, handing running jobs back to the queue for another instance or the next start. */
+    public Mono<Void> stop() {
+        return executor.stop();
+    }
+
+    /** Jobs running now. */
+    public int inFlight() {
+        return executor.inFlight();
+    }
+
+    /** Stops at once without handing jobs back, as a crashed instance would; for tests of taking work over. */
+    public void crash() {
+        executor.crash();
+    }
+
+    /** The job table as a leased queue. */
+    private record Queue(AsyncJobRepository jobs) implements LeasedQueue<AsyncJob> {
+        @Override
+        public Flux<AsyncJob> claim(String owner, Instant now, Duration lease, int limit) {
+            return jobs.claim(owner, now, lease, limit);
+        }
+
+        @Override
+        public Mono<Boolean> renew(AsyncJob job, String owner, Instant until) {
+            return jobs.renewLease(job.id(), owner, until);
+        }
+
+        @Override
+        public Mono<Long> release(String owner) {
+            return jobs.releaseLeases(owner);
+        }
+
+        @Override
+        public Mono<Long> sweep(Instant now) {
+            return jobs.deleteExpired(now);
+        }
+    }
+}

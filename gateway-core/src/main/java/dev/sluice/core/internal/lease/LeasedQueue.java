@@ -1,0 +1,28 @@
+package dev.sluice.core.internal.lease;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Durable work shared by instances through leases (owner + expiry): what a {@link LeasedExecutor} claims,
+ * keeps, and hands back.
+ *
+ * @param <T> one unit of work, such as an async job or a batch
+ */
+public interface LeasedQueue<T> {
+
+    /** Takes up to {@code limit} units that nobody holds (or whose lease expired), leased to {@code owner}. */
+    Flux<T> claim(String owner, Instant now, Duration lease, int limit);
+
+    /** Extends this owner's lease on the unit; false when it lost it (cancelled, or taken over). */
+    Mono<Boolean> renew(T unit, String owner, Instant until);
+
+    /** Hands every unit this owner holds back to the queue. */
+    Mono<Long> release(String owner);
+
+    /** Deletes what has expired; runs periodically. */
+    Mono<Long> sweep(Instant now);
+}

@@ -1,0 +1,35 @@
+package dev.sluice.core.internal.translate;
+
+import dev.sluice.core.internal.translate.embeddings.EmbeddingsRequest;
+import dev.sluice.core.internal.translate.embeddings.EmbeddingsResponse;
+import dev.sluice.core.internal.translate.gemini.GeminiEmbeddingsCodec;
+import dev.sluice.core.internal.translate.openai.OpenAiEmbeddingsCodec;
+import dev.sluice.core.provider.WireFormat;
+import dev.sluice.core.request.RequestBody;
+
+/**
+ * One wire format's embeddings shapes to and from the canonical embeddings model. A caller's request that cannot be
+ * expressed is refused with an {@link dev.sluice.core.error.InvalidRequestException} naming the field; a provider's
+ * malformed answer is a {@link dev.sluice.core.error.UpstreamProtocolException}.
+ */
+public interface EmbeddingsCodec {
+
+    /** Decodes a caller's request, noting how the caller wants its answer shaped. */
+    EmbeddingsRequest decodeRequest(RequestBody body);
+
+    byte[] encodeRequest(EmbeddingsRequest request);
+
+    EmbeddingsResponse decodeResponse(byte[] body);
+
+    /** Encodes an answer in the shape {@code request}, as decoded from the caller, asked for. */
+    byte[] encodeResponse(EmbeddingsResponse response, EmbeddingsRequest request);
+
+    /** The embeddings codec of {@code format}, or {@code null} when that format has no embeddings. */
+    static EmbeddingsCodec of(WireFormat format) {
+        return switch (format) {
+            case OPENAI -> new OpenAiEmbeddingsCodec();
+            case GEMINI -> new GeminiEmbeddingsCodec();
+            case ANTHROPIC -> null;
+        };
+    }
+}
