@@ -1,0 +1,16 @@
+package dev.sluice.core.resilience;
+
+import dev.sluice.core.error.ProviderException;
+
+/**
+ * Every key of a provider that may serve the model is out of rotation after failing (its circuit is open): the
+ * provider is not called at all, and a fallback, if there is one, is tried at once. A 503.
+ */
+public final class KeysCoolingDownException extends ProviderException {
+
+    public KeysCoolingDownException(String provider, String model) {
+        super(503, "upstream_error", "upstream_keys_cooling_down", provider,
+                "Every key of provider '" + provider + "' for model '" + model + "' is out of rotation after repeated"
+                        + " failures; it will be tried again after its cool-down.", null);
+    }
+}
