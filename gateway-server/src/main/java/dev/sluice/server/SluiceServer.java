@@ -19,7 +19,9 @@ import dev.sluice.server.http.ErrorResponder;
 import dev.sluice.server.http.HttpRoutes;
 import dev.sluice.server.http.SseResponder;
 import dev.sluice.server.openai.OpenAiRoutes;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -37,10 +39,12 @@ public final class SluiceServer implements AutoCloseable {
 
     private final DisposableServer server;
     private final Gateway gateway;
+    private final Duration shutdownGrace;
 
-    private SluiceServer(DisposableServer server, Gateway gateway) {
+    private SluiceServer(DisposableServer server, Gateway gateway, Duration shutdownGrace) {
         this.server = server;
         this.gateway = gateway;
+        this.shutdownGrace = shutdownGrace;
     }
 
     /**
@@ -63,6 +67,7 @@ public final class SluiceServer implements AutoCloseable {
                             .maxFileBytes(config.files().maxBytes())
                             .batches(config.batch().maxConcurrencyPerBatch(), config.batch().maxActiveBatches())
                             .pricing(config.pricing())
+                            .fallbacks(config.fallbacks())
                             .requireVirtualKey(config.auth().requireVirtualKey());
                     config.providers().forEach(builder::provider);
                     return builder.build();
@@ -105,9 +110,11 @@ public final class SluiceServer implements AutoCloseable {
         return HttpServer.create()
                 .host(settings.host())
                 .port(settings.port())
+                // Reactor Netty's graceful disposal waits for the requests under way on the connections of this group.
+                .channelGroup(new DefaultChannelGroup(GlobalEventExecutor.INSTANCE))
                 .handle(routes)
                 .bind()
-                .map(server -> new SluiceServer(server, gateway));
+                .map(server -> new SluiceServer(server, gateway, settings.shutdownGrace()));
     }
 
     public String host() {
@@ -128,17 +135,22 @@ public final class SluiceServer implements AutoCloseable {
         return gateway;
     }
 
-    /** Stops accepting, then stops the engine: its jobs and batches are handed back, its pools released. */
+    /**
+     * Stops accepting connections, lets the requests and streams under way finish within the shutdown grace (closing
+     * whatever is still open then), and then stops the engine: its running jobs and batches are handed back to the
+     * store for another instance or the next start, its pools released.
+     */
     public Mono<Void> closeLater() {
-        return Mono.defer(() -> {
-            server.dispose();
-            return server.onDispose();
-        }).then(gateway.close());
+        // disposeNow waits for the requests under way: on a thread that may block, never on an event loop.
+        return Mono.fromRunnable(() -> server.disposeNow(shutdownGrace.isZero() ? Duration.ofMillis(1) : shutdownGrace))
+                .subscribeOn(Schedulers.boundedElastic())
+                .onErrorResume(error -> Mono.empty())
+                .then(gateway.close());
     }
 
     /** {@link #closeLater()}, waiting for it: for {@code main} and tests, never for an event loop. */
     @Override
     public void close() {
-        closeLater().block(Duration.ofSeconds(30));
+        closeLater().block(shutdownGrace.plusSeconds(30));
     }
 }

@@ -1,12 +1,13 @@
 package dev.sluice.server.config;
 
+import java.time.Duration;
 import java.util.List;
 
 /** Reads the {@code server:} section; every key is optional. */
 final class ServerSection {
 
     static final String NAME = "server";
-    private static final List<String> KEYS = List.of("host", "max_body_bytes", "port");
+    private static final List<String> KEYS = List.of("host", "max_body_bytes", "port", "shutdown_grace_seconds");
 
     private ServerSection() {
     }
@@ -20,6 +21,7 @@ final class ServerSection {
         String host = server.string("host").orElse(ServerSettings.DEFAULT_HOST);
         int port = server.integer("port", ServerSettings.DEFAULT_PORT);
         long maxBodyBytes = server.longInteger("max_body_bytes", ServerSettings.DEFAULT_MAX_BODY_BYTES);
-        return server.validated(() -> new ServerSettings(host, port, maxBodyBytes));
+        Duration grace = Durations.seconds(server, "shutdown_grace_seconds", true).orElse(ServerSettings.DEFAULT_SHUTDOWN_GRACE);
+        return server.validated(() -> new ServerSettings(host, port, maxBodyBytes, grace));
     }
 }

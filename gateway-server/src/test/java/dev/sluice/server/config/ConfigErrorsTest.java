@@ -17,19 +17,19 @@ class ConfigErrorsTest {
     @Test
     void rejectsUnknownTopLevelSectionNamingTheAcceptedOnes() {
         assertFails("servers: {port: 1}\n" + DEMO,
-                "sluice.yaml: servers: unknown key (expected one of: async, auth, batch, files, pricing, providers, server, store, virtual_keys)");
+                "sluice.yaml: servers: unknown key (expected one of: async, auth, batch, fallbacks, files, pricing, providers, server, store, virtual_keys)");
     }
 
     @Test
     void reportsAMisspeltSectionBeforeAnUnsetVariableInsideIt() {
         assertFails("stor: {url: \"${DB_URL}\"}\n" + DEMO,
-                "sluice.yaml: stor: unknown key (expected one of: async, auth, batch, files, pricing, providers, server, store, virtual_keys)");
+                "sluice.yaml: stor: unknown key (expected one of: async, auth, batch, fallbacks, files, pricing, providers, server, store, virtual_keys)");
     }
 
     @Test
     void rejectsUnknownKeyNamingItsPath() {
         assertFails("server: {hots: 0.0.0.0}\n" + DEMO,
-                "sluice.yaml: server.hots: unknown key (expected one of: host, max_body_bytes, port)");
+                "sluice.yaml: server.hots: unknown key (expected one of: host, max_body_bytes, port, shutdown_grace_seconds)");
     }
 
     @Test
