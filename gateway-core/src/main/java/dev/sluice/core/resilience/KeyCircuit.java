@@ -26,6 +26,12 @@ final class KeyCircuit {
         };
     }
 
+    /** How long until the key may be probed: zero unless it is open. */
+    long nanosUntilAvailable(long nowNanos) {
+        State current = state.get();
+        return current.phase == Phase.OPEN ? Math.max(0, current.openUntilNanos - nowNanos) : 0;
+    }
+
     /** Claims the key for one call; a key whose open time is up is claimed as its one probe. */
     boolean tryAcquire(long nowNanos) {
         while (true) {

@@ -50,7 +50,7 @@ final class KeyPool {
             if (circuits.get(NO_KEY).tryAcquire(nowNanos)) {
                 return null;
             }
-            throw new KeysCoolingDownException(provider.name(), model);
+            throw coolingDown(model, List.of(NO_KEY), nowNanos);
         }
         List<ProviderKey> serving = new ArrayList<>(keys.size());
         for (ProviderKey key : keys) {
@@ -72,7 +72,7 @@ final class KeyPool {
             }
             List<ProviderKey> candidates = fresh.isEmpty() ? tried : fresh;
             if (candidates.isEmpty()) {
-                throw new KeysCoolingDownException(provider.name(), model);
+                throw coolingDown(model, serving.stream().map(ProviderKey::name).toList(), nowNanos);
             }
             ProviderKey chosen = byWeight(candidates, random.getAsDouble());
             if (circuits.get(chosen.name()).tryAcquire(nowNanos)) {
@@ -81,6 +81,16 @@ final class KeyPool {
             // Another call took this key's one probe since we looked: choose again among the rest.
             serving.remove(chosen);
         }
+    }
+
+    private KeysCoolingDownException coolingDown(String model, List<String> keys, long nowNanos) {
+        long soonest = Long.MAX_VALUE;
+        for (String key : keys) {
+            soonest = Math.min(soonest, circuits.get(key).nanosUntilAvailable(nowNanos));
+        }
+        // A probe under way (half-open) has no time of its own: a second is a fair wait for its outcome.
+        long wait = soonest == 0 || soonest == Long.MAX_VALUE ? 1_000_000_000L : soonest;
+        return new KeysCoolingDownException(provider.name(), model, java.time.Duration.ofNanos(wait));
     }
 
     /** Whether a key other than those in {@code avoid} may serve the model and is in rotation now. */

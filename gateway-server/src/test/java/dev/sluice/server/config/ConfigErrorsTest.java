@@ -45,14 +45,16 @@ class ConfigErrorsTest {
     @Test
     void rejectsAnOptionTheTypeDoesNotAcceptListingCommonKeysAndTheTypesOptions() {
         assertFails("providers: {demo: {type: mock, latency: 5}}", "sluice.yaml: providers.demo.latency: unknown key (expected one of: "
-                + "base_url, keys, max_connections, models, timeout_seconds, type, chunk_gap_ms, latency_ms)");
+                + "base_url, circuit_breaker, connect_timeout_seconds, first_byte_timeout_seconds, keys, max_connections, models, "
+                + "request_timeout_seconds, retry, stream_idle_timeout_seconds, timeout_seconds, type, chunk_gap_ms, latency_ms)");
     }
 
     @Test
     void rejectsAnotherTypesOption() {
         assertFails("providers: {gpt: {type: openai, latency_ms: 5}}",
                 "sluice.yaml: providers.gpt.latency_ms: unknown key (expected one of: "
-                        + "base_url, keys, max_connections, models, timeout_seconds, type)");
+                + "base_url, circuit_breaker, connect_timeout_seconds, first_byte_timeout_seconds, keys, max_connections, models, "
+                + "request_timeout_seconds, retry, stream_idle_timeout_seconds, timeout_seconds, type)");
     }
 
     @Test
