@@ -332,6 +332,25 @@ class FaultScenariosTest {
     }
 
     @Test
+    void anAnthropicFormatRequestFallsBackTooAndItsFallbacksAreNeverForwarded() {
+        FaultyUpstream flaky = upstream().then(FaultyUpstream.status(500, "{\"error\":{\"message\":\"boom\"}}"));
+        FaultyUpstream backup = upstream().then(FaultyUpstream.ok());
+        RunningGateway gateway = gateway(FallbackDefaults.NONE, provider("flaky", flaky.baseUrl()).build(),
+                provider("backup", backup.baseUrl()).build());
+
+        HttpResponse<String> response = gateway.post("/anthropic/v1/messages", "{\"model\":\"flaky/m\",\"max_tokens\":16,"
+                + "\"fallbacks\":[\"backup/b1\"],\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(json(response.body()).path("type").asText()).isEqualTo("message");
+        assertThat(json(response.body()).at("/content/0/text").asText()).isEqualTo("fine");
+        assertThat(response.headers().firstValue("x-sluice-fallback-index")).hasValue("1");
+        assertThat(flaky.attempts()).isEqualTo(3);
+        assertThat(backup.received()).singleElement().satisfies(received -> assertThat(received.body())
+                .contains("\"model\":\"b1\"").doesNotContain("fallbacks"));
+    }
+
+    @Test
     void neverRetriesABadRequest() {
         String error = "{\"error\":{\"message\":\"Invalid value for temperature\",\"type\":\"invalid_request_error\",\"param\":\"temperature\",\"code\":null}}";
         FaultyUpstream flaky = upstream().then(FaultyUpstream.status(400, error));
@@ -356,6 +375,7 @@ class FaultScenariosTest {
         assertThat(failing.statusCode()).isEqualTo(500);
         assertThat(skipped.statusCode()).isEqualTo(503);
         assertThat(json(skipped.body()).at("/error/code").asText()).isEqualTo("upstream_keys_cooling_down");
+        assertThat(skipped.headers().firstValue("retry-after")).hasValue("60");
         // The second request never reached the provider.
         assertThat(flaky.attempts()).isEqualTo(3);
         assertThat(events).contains("circuit opened flaky ");
