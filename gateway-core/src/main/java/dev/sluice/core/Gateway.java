@@ -7,11 +7,15 @@ import dev.sluice.core.error.GatewayException;
 import dev.sluice.core.error.InvalidRequestException;
 import dev.sluice.core.files.FileService;
 import dev.sluice.core.internal.batches.BatchExecutor;
+import dev.sluice.core.internal.governance.AccessDeniedException;
+import dev.sluice.core.internal.governance.Admission;
 import dev.sluice.core.internal.governance.Governor;
 import dev.sluice.core.internal.governance.MeteredStream;
 import dev.sluice.core.internal.ids.SecureIds;
 import dev.sluice.core.internal.jobs.InferenceJobRunner;
 import dev.sluice.core.internal.jobs.JobExecutor;
+import dev.sluice.core.internal.resilience.Attempt;
+import dev.sluice.core.internal.resilience.ResilientCalls;
 import dev.sluice.core.internal.routing.Provider;
 import dev.sluice.core.internal.routing.Route;
 import dev.sluice.core.internal.routing.Router;
@@ -33,6 +37,10 @@ import dev.sluice.core.request.Caller;
 import dev.sluice.core.request.GatewayRequest;
 import dev.sluice.core.request.GatewayResponse;
 import dev.sluice.core.request.Operation;
+import dev.sluice.core.request.Served;
+import dev.sluice.core.request.ServedBy;
+import dev.sluice.core.resilience.FallbackDefaults;
+import dev.sluice.core.resilience.ResilienceEvents;
 import dev.sluice.core.sse.SseEvent;
 import dev.sluice.core.store.Store;
 import dev.sluice.core.usage.Pricing;
@@ -51,6 +59,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The engine: routes each request to its provider and returns the answer as a {@link Mono} (unary) or a
@@ -59,7 +68,12 @@ import java.util.Objects;
  */
 public final class Gateway {
 
+    /** The most fallbacks one request may name. */
+    static final int MAX_FALLBACKS = 10;
+
     private final Router router;
+    private final ResilientCalls resilience;
+    private final FallbackDefaults fallbackDefaults;
     private final Governor governor;
     private final VirtualKeyService virtualKeys;
     private final Store store;
@@ -78,6 +92,8 @@ public final class Gateway {
         this.store = settings.store;
         this.clock = settings.clock;
         this.meterRegistry = settings.meterRegistry;
+        this.resilience = new ResilientCalls(router.providers(), settings.timer, settings.events);
+        this.fallbackDefaults = settings.fallbacks;
         String instance = "sluice-" + SecureIds.hex(6);
         AsyncJobRepository jobStore = metrics.jobs(store.jobs());
         BatchRepository batchStore = metrics.batches(store.batches());
@@ -95,41 +111,59 @@ public final class Gateway {
         return new Builder();
     }
 
-    /** Sends a unary request; emits the provider's answer, or fails with a {@link dev.sluice.core.error.GatewayException}. */
+    /**
+     * Sends a unary request; emits the answer of its model or, when that fails after its retries, of its first
+     * fallback that answers; or fails with a {@link dev.sluice.core.error.GatewayException} (the model's own failure
+     * when every fallback failed too).
+     */
     public Mono<GatewayResponse> call(GatewayRequest request) {
         return governor.identify(request.caller()).flatMap(caller -> {
-            Route route = resolve(request);
-            ProviderBridge bridge = bridge(request, route);
-            String target = route.provider().name() + "/" + route.model();
-            return governor.admit(caller, target)
-                    .flatMap(admitted -> route.provider().adapter().call(providerCall(request, route, bridge, false)))
-                    .onErrorMap(bridge::error)
-                    .map(bridge::answer)
-                    .flatMap(body -> governor.record(caller, target, UsageReader.fromBody(body))
-                            .thenReturn(new GatewayResponse(body, route.provider().name(), route.model())));
+            List<Route> targets = targets(request, caller);
+            return governor.admit(caller, target(targets.get(0)))
+                    .flatMap(admitted -> resilience.call(targets, attempt -> {
+                        ProviderBridge bridge = bridge(request, attempt.route());
+                        return attempt.route().provider().adapter().call(providerCall(request, attempt, bridge, false))
+                                .onErrorMap(bridge::error)
+                                .map(bridge::answer);
+                    }))
+                    .flatMap(answered -> {
+                        Served served = answered.served();
+                        return governor.record(caller, served.provider() + "/" + served.model(), UsageReader.fromBody(answered.value()))
+                                .thenReturn(new GatewayResponse(answered.value(), served.provider(), served.model(), served.fallbackIndex()));
+                    });
         });
     }
 
     /**
      * Sends a streaming request; emits the provider's events as they arrive, in the caller's format. An OpenAI-format
      * chat or completion stream asks the provider for its usage, which is charged to the caller and passed on only
-     * if it asked too.
+     * if it asked too. Retries and fallbacks apply until the first event; a {@link ServedBy} in the subscriber context
+     * learns who serves the stream just before it.
      */
     public Flux<SseEvent> stream(GatewayRequest request) {
-        return governor.identify(request.caller()).flatMapMany(caller -> {
+        return Flux.deferContextual(context -> governor.identify(request.caller()).flatMapMany(caller -> {
             if (!request.operation().streamable()) {
                 throw new InvalidRequestException(request.operation().path() + " cannot be streamed.", "stream");
             }
-            Route route = resolve(request);
-            ProviderBridge bridge = bridge(request, route);
-            String target = route.provider().name() + "/" + route.model();
+            List<Route> targets = targets(request, caller);
             boolean openAiUsageChunk = request.format() == WireFormat.OPENAI && request.operation() != Operation.RESPONSES;
-            return governor.admit(caller, target).flatMapMany(admitted -> MeteredStream.meter(
-                    bridge.events(route.provider().adapter().stream(providerCall(request, route, bridge, openAiUsageChunk))
-                            .onErrorMap(bridge::error)),
+            ServedBy servedBy = ServedBy.in(context);
+            AtomicReference<String> answering = new AtomicReference<>(target(targets.get(0)));
+            return governor.admit(caller, answering.get()).flatMapMany(admitted -> MeteredStream.meter(
+                    resilience.stream(targets, attempt -> {
+                        ProviderBridge bridge = bridge(request, attempt.route());
+                        return bridge.events(attempt.route().provider().adapter()
+                                .stream(providerCall(request, attempt, bridge, openAiUsageChunk))
+                                .onErrorMap(bridge::error));
+                    }, served -> {
+                        answering.set(served.provider() + "/" + served.model());
+                        if (servedBy != null) {
+                            servedBy.set(served);
+                        }
+                    }),
                     openAiUsageChunk && !request.body().usageRequested(),
-                    tokens -> governor.record(caller, target, tokens)));
-        });
+                    tokens -> governor.record(caller, answering.get(), tokens)));
+        }));
     }
 
     /** Creating, changing and deleting virtual keys, and reading their usage. */
@@ -197,12 +231,72 @@ public final class Gateway {
 
     private Route resolve(GatewayRequest request) {
         Route route = router.route(request);
+        checkServes(request, route);
+        return route;
+    }
+
+    private void checkServes(GatewayRequest request, Route route) {
         ProviderBridge bridge = bridge(request, route);
         if (!route.provider().adapter().supports(bridge.operation())) {
             throw new InvalidRequestException("Provider '" + route.provider().name() + "' does not serve "
                     + request.operation().path() + ".", "model");
         }
-        return route;
+    }
+
+    /**
+     * Where the request may go, in order: its model, then the fallbacks it names, or else those configured for its
+     * model. A fallback the request names must be routable, able to serve the request and allowed to the caller's
+     * key; a configured one that is not is left out.
+     */
+    private List<Route> targets(GatewayRequest request, Admission caller) {
+        Route primary = resolve(request);
+        List<String> asked = request.body().fallbacks();
+        List<Route> targets = new ArrayList<>();
+        targets.add(primary);
+        if (asked != null) {
+            if (asked.size() > MAX_FALLBACKS) {
+                throw new InvalidRequestException("'fallbacks' names " + asked.size() + " models (expected: at most "
+                        + MAX_FALLBACKS + ").", "fallbacks");
+            }
+            for (int i = 0; i < asked.size(); i++) {
+                Route route;
+                try {
+                    route = router.route(asked.get(i), request.defaultProvider());
+                    checkServes(request, route);
+                } catch (InvalidRequestException e) {
+                    throw new InvalidRequestException("fallbacks[" + i + "]: " + e.getMessage(), "fallbacks", e.code());
+                }
+                if (!allowed(caller, route)) {
+                    throw AccessDeniedException.modelBlocked(caller.key().name(), target(route));
+                }
+                targets.add(route);
+            }
+            return targets;
+        }
+        for (String fallback : fallbackDefaults.of(target(primary))) {
+            Route route = router.route(fallback, null);
+            if (serves(request, route) && allowed(caller, route)) {
+                targets.add(route);
+            }
+        }
+        return targets;
+    }
+
+    private boolean serves(GatewayRequest request, Route route) {
+        try {
+            checkServes(request, route);
+            return true;
+        } catch (InvalidRequestException e) {
+            return false;
+        }
+    }
+
+    private static boolean allowed(Admission caller, Route route) {
+        return caller.key() == null || caller.key().allows(target(route));
+    }
+
+    private static String target(Route route) {
+        return route.provider().name() + "/" + route.model();
     }
 
     /**
@@ -224,9 +318,9 @@ public final class Gateway {
         return format.name().toLowerCase(Locale.ROOT);
     }
 
-    private static ProviderCall providerCall(GatewayRequest request, Route route, ProviderBridge bridge, boolean askUsage) {
-        byte[] body = bridge.request(request.body(), route.model(), askUsage);
-        return new ProviderCall(bridge.operation(), route.model(), body, route.provider().pickKey(route.model()));
+    private static ProviderCall providerCall(GatewayRequest request, Attempt attempt, ProviderBridge bridge, boolean askUsage) {
+        String model = attempt.route().model();
+        return new ProviderCall(bridge.operation(), model, bridge.request(request.body(), model, askUsage), attempt.key());
     }
 
     /**
@@ -255,6 +349,8 @@ public final class Gateway {
         private ExecutorSettings batchSettings = new ExecutorSettings(4, Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(60));
         private int linesPerBatch = 32;
         private MeterRegistry meterRegistry;
+        private ResilienceEvents events = ResilienceEvents.NONE;
+        private FallbackDefaults fallbacks = FallbackDefaults.NONE;
 
         private Builder() {
         }
@@ -354,6 +450,18 @@ public final class Gateway {
             return this;
         }
 
+        /** Who hears of retries, key rotations, fallbacks and opened circuits (default: nobody). */
+        public Builder events(ResilienceEvents events) {
+            this.events = Objects.requireNonNull(events, "events");
+            return this;
+        }
+
+        /** The fallbacks of requests that name none (default: none); every target must name a configured provider. */
+        public Builder fallbacks(FallbackDefaults fallbacks) {
+            this.fallbacks = Objects.requireNonNull(fallbacks, "fallbacks");
+            return this;
+        }
+
         /** Where to look for {@link ProviderFactory} services (default: this library's class loader). */
         public Builder classLoader(ClassLoader classLoader) {
             this.classLoader = classLoader;
@@ -395,17 +503,38 @@ public final class Gateway {
                 }
                 providers.add(new Provider(config, metrics.decorate(config.name(), adapter)));
             }
+            Router router = new Router(providers);
+            checkFallbacks(router);
             Governor governor = new Governor(store.virtualKeys(), store.usage(), pricing, clock, requireVirtualKey, metrics);
             VirtualKeyService keys = new VirtualKeyService(store.virtualKeys(), store.usage(), clock, governor::keysChanged);
             if (meterRegistry != null && store instanceof MeterBinder pool) {
                 pool.bindTo(meterRegistry);
             }
-            Gateway gateway = new Gateway(this, new Router(providers), governor, keys, metrics);
+            Gateway gateway = new Gateway(this, router, governor, keys, metrics);
             if (store != Store.none()) {
                 gateway.executor.start();
                 gateway.batchExecutor.start();
             }
             return gateway;
+        }
+
+        private void checkFallbacks(Router router) {
+            for (FallbackDefaults.Entry entry : fallbacks.entries()) {
+                for (int i = 0; i < entry.targets().size(); i++) {
+                    String target = entry.targets().get(i);
+                    String where = "fallbacks." + entry.model() + "[" + i + "]";
+                    int slash = target.indexOf('/');
+                    if (slash <= 0 || router.providers().stream().noneMatch(p -> p.name().equals(target.substring(0, slash)))) {
+                        throw new IllegalArgumentException(where + ": \"" + target + "\" (expected: provider/model with a configured provider: "
+                                + String.join(", ", router.providers().stream().map(Provider::name).toList()) + ")");
+                    }
+                    try {
+                        router.route(target, null);
+                    } catch (InvalidRequestException e) {
+                        throw new IllegalArgumentException(where + ": \"" + target + "\" (" + e.getMessage() + ")");
+                    }
+                }
+            }
         }
     }
 }

@@ -21,7 +21,9 @@ import dev.sluice.server.http.SseResponder;
 import dev.sluice.server.observe.Observability;
 import dev.sluice.server.observe.Telemetry;
 import dev.sluice.server.openai.OpenAiRoutes;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -40,11 +42,13 @@ public final class SluiceServer implements AutoCloseable {
     private final DisposableServer server;
     private final Gateway gateway;
     private final Telemetry telemetry;
+    private final Duration shutdownGrace;
 
-    private SluiceServer(DisposableServer server, Gateway gateway, Telemetry telemetry) {
+    private SluiceServer(DisposableServer server, Gateway gateway, Telemetry telemetry, Duration shutdownGrace) {
         this.server = server;
         this.gateway = gateway;
         this.telemetry = telemetry;
+        this.shutdownGrace = shutdownGrace;
     }
 
     /**
@@ -78,6 +82,7 @@ public final class SluiceServer implements AutoCloseable {
                             .batchLease(Duration.ofSeconds(config.batch().leaseSeconds()))
                             .meterRegistry(observability.registry())
                             .pricing(config.pricing())
+                            .fallbacks(config.fallbacks())
                             .requireVirtualKey(config.auth().requireVirtualKey());
                     config.providers().forEach(builder::provider);
                     return builder.build();
@@ -132,9 +137,11 @@ public final class SluiceServer implements AutoCloseable {
         return telemetry.instrument(HttpServer.create(), routes)
                 .host(settings.host())
                 .port(settings.port())
+                // Reactor Netty's graceful disposal waits for the requests under way on the connections of this group.
+                .channelGroup(new DefaultChannelGroup(GlobalEventExecutor.INSTANCE))
                 .handle(telemetry.observe(routes))
                 .bind()
-                .map(server -> new SluiceServer(server, gateway, telemetry))
+                .map(server -> new SluiceServer(server, gateway, telemetry, settings.shutdownGrace()))
                 .onErrorResume(error -> Mono.fromRunnable(telemetry::close).subscribeOn(Schedulers.boundedElastic())
                         .then(Mono.error(error)));
     }
@@ -157,12 +164,17 @@ public final class SluiceServer implements AutoCloseable {
         return gateway;
     }
 
-    /** Stops accepting, then stops the engine: its jobs and batches are handed back, its pools released. */
+    /**
+     * Stops accepting connections, lets the requests and streams under way finish within the shutdown grace (closing
+     * whatever is still open then), and then stops the engine: its running jobs and batches are handed back to the
+     * store for another instance or the next start, its pools released.
+     */
     public Mono<Void> closeLater() {
-        return Mono.defer(() -> {
-            server.dispose();
-            return server.onDispose();
-        }).then(gateway.close())
+        // disposeNow waits for the requests under way: on a thread that may block, never on an event loop.
+        return Mono.fromRunnable(() -> server.disposeNow(shutdownGrace.isZero() ? Duration.ofMillis(1) : shutdownGrace))
+                .subscribeOn(Schedulers.boundedElastic())
+                .onErrorResume(error -> Mono.empty())
+                .then(gateway.close())
                 // Flushing the access log waits for its writer thread.
                 .then(Mono.fromRunnable(telemetry::close).subscribeOn(Schedulers.boundedElastic()))
                 .then();
@@ -171,6 +183,6 @@ public final class SluiceServer implements AutoCloseable {
     /** {@link #closeLater()}, waiting for it: for {@code main} and tests, never for an event loop. */
     @Override
     public void close() {
-        closeLater().block(Duration.ofSeconds(30));
+        closeLater().block(shutdownGrace.plusSeconds(30));
     }
 }

@@ -2,6 +2,7 @@ package dev.sluice.server;
 
 import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderKey;
+import dev.sluice.core.resilience.RetryPolicy;
 import dev.sluice.server.support.RunningGateway;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
@@ -42,6 +43,8 @@ class UpstreamPassthroughTest {
                 .timeout(Duration.ofSeconds(2))
                 .models(List.of("gpt-4o-mini"))
                 .key(ProviderKey.of("primary", "sk-upstream-secret"))
+                // Each failure is passed on as it came: retries are FaultScenariosTest's subject.
+                .retry(RetryPolicy.NONE)
                 .build();
         gateway = RunningGateway.start(openai, RunningGateway.mock("demo"));
     }

@@ -121,7 +121,8 @@ public final class ErrorEnvelope {
 
     private static String messageOf(GatewayException failure) {
         if (failure instanceof UpstreamStatusException upstream && upstream.body().length > 0) {
-            return failure.getMessage() + ": " + quoted(upstream.body());
+            // An envelope's own message reads better than its JSON (a provider's error event inside a stream).
+            return failure.getMessage() + ": " + upstreamMessage(upstream.body());
         }
         return failure.getMessage();
     }

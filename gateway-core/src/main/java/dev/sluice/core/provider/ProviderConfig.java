@@ -1,5 +1,8 @@
 package dev.sluice.core.provider;
 
+import dev.sluice.core.resilience.CircuitBreakerSettings;
+import dev.sluice.core.resilience.RetryPolicy;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,8 +13,15 @@ import java.util.regex.Pattern;
 
 /**
  * How one provider is set up: the name callers use in {@code provider/model}, its type (which
- * {@link ProviderFactory} builds it), where it lives, its keys and its type-specific options.
- * Immutable; {@link Builder#build()} validates and names the bad value.
+ * {@link ProviderFactory} builds it), where it lives, its keys and its type-specific options, and how its calls are
+ * timed, retried and circuit-broken. Immutable; {@link Builder#build()} validates and names the bad value.
+ *
+ * @param timeout           time to the first byte of an answer (a unary answer's headers, a stream's first event)
+ * @param connectTimeout    time to open a connection
+ * @param requestTimeout    time for a whole request to this provider, its retries and their waits included
+ * @param streamIdleTimeout longest silence between two events of a stream, once it has started
+ * @param retry             how failed calls are tried again
+ * @param circuitBreaker    when a failing key is taken out of rotation
  */
 public record ProviderConfig(
         String name,
@@ -21,9 +31,16 @@ public record ProviderConfig(
         int maxConnections,
         List<String> models,
         List<ProviderKey> keys,
-        Map<String, Object> options) {
+        Map<String, Object> options,
+        Duration connectTimeout,
+        Duration requestTimeout,
+        Duration streamIdleTimeout,
+        RetryPolicy retry,
+        CircuitBreakerSettings circuitBreaker) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(600);
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_STREAM_IDLE_TIMEOUT = Duration.ofSeconds(300);
     public static final int DEFAULT_MAX_CONNECTIONS = 512;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
@@ -35,15 +52,24 @@ public record ProviderConfig(
         if (type == null || type.isBlank()) {
             throw new IllegalArgumentException("providers." + name + ".type: missing (expected: a provider type such as openai or mock)");
         }
-        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("providers." + name + ".timeout_seconds: " + timeout + " (expected: > 0)");
-        }
+        positive(name, "first_byte_timeout_seconds", timeout);
+        positive(name, "connect_timeout_seconds", connectTimeout);
+        positive(name, "request_timeout_seconds", requestTimeout);
+        positive(name, "stream_idle_timeout_seconds", streamIdleTimeout);
+        Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(circuitBreaker, "circuitBreaker");
         if (maxConnections <= 0) {
             throw new IllegalArgumentException("providers." + name + ".max_connections: " + maxConnections + " (expected: > 0)");
         }
         models = List.copyOf(models);
         keys = List.copyOf(keys);
         options = Map.copyOf(options);
+    }
+
+    private static void positive(String name, String key, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException("providers." + name + "." + key + ": " + value + " (expected: > 0)");
+        }
     }
 
     public static Builder builder(String name, String type) {
@@ -72,6 +98,12 @@ public record ProviderConfig(
         private final String type;
         private String baseUrl;
         private Duration timeout = DEFAULT_TIMEOUT;
+        private Duration firstByteTimeout;
+        private Duration requestTimeout;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration streamIdleTimeout = DEFAULT_STREAM_IDLE_TIMEOUT;
+        private RetryPolicy retry = RetryPolicy.DEFAULT;
+        private CircuitBreakerSettings circuitBreaker = CircuitBreakerSettings.DEFAULT;
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private final List<String> models = new ArrayList<>();
         private final List<ProviderKey> keys = new ArrayList<>();
@@ -87,8 +119,39 @@ public record ProviderConfig(
             return this;
         }
 
+        /** The time to the first byte, and for a whole request, unless they are set on their own. */
         public Builder timeout(Duration timeout) {
             this.timeout = timeout;
+            return this;
+        }
+
+        public Builder firstByteTimeout(Duration firstByteTimeout) {
+            this.firstByteTimeout = firstByteTimeout;
+            return this;
+        }
+
+        public Builder requestTimeout(Duration requestTimeout) {
+            this.requestTimeout = requestTimeout;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+            return this;
+        }
+
+        public Builder streamIdleTimeout(Duration streamIdleTimeout) {
+            this.streamIdleTimeout = streamIdleTimeout;
+            return this;
+        }
+
+        public Builder retry(RetryPolicy retry) {
+            this.retry = retry;
+            return this;
+        }
+
+        public Builder circuitBreaker(CircuitBreakerSettings circuitBreaker) {
+            this.circuitBreaker = circuitBreaker;
             return this;
         }
 
@@ -113,7 +176,9 @@ public record ProviderConfig(
         }
 
         public ProviderConfig build() {
-            return new ProviderConfig(name, type, baseUrl, timeout, maxConnections, models, keys, options);
+            return new ProviderConfig(name, type, baseUrl, firstByteTimeout != null ? firstByteTimeout : timeout, maxConnections,
+                    models, keys, options, connectTimeout, requestTimeout != null ? requestTimeout : timeout, streamIdleTimeout,
+                    retry, circuitBreaker);
         }
     }
 }

@@ -18,7 +18,8 @@ import java.util.Set;
 /**
  * A JSON request body (OpenAI's format, or Anthropic's or Gemini's on their routes), validated once and kept as bytes so that the fast path can forward
  * it with only the {@code model} value spliced (and, for streams, usage asked for), leaving every other
- * byte, and every field the gateway does not know, exactly as the caller sent it.
+ * byte, and every field the gateway does not know, exactly as the caller sent it. The gateway's own field,
+ * {@code fallbacks}, is read here and never forwarded.
  */
 public final class RequestBody {
 
@@ -31,6 +32,10 @@ public final class RequestBody {
     private final boolean usageRequested;
     private final boolean background;
     private final Set<String> fields;
+    private final List<String> fallbacks;
+    /** The bytes to cut to remove the {@code fallbacks} field, its comma included. */
+    private final int fallbacksCutStart;
+    private final int fallbacksCutEnd;
     /** Byte ranges found while validating, so that rewriting needs no second parse. */
     private final int modelStart;
     private final int modelEnd;
@@ -49,6 +54,22 @@ public final class RequestBody {
         this.usageRequested = scan.includeUsage;
         this.background = scan.background;
         this.fields = scan.fields;
+        this.fallbacks = scan.fallbacks;
+        if (scan.fallbacksNameStart == ABSENT) {
+            this.fallbacksCutStart = ABSENT;
+            this.fallbacksCutEnd = ABSENT;
+        } else if (scan.fallbacksPrecededBy != ABSENT) {
+            // From the end of the value before it: ', "fallbacks": [...]'.
+            this.fallbacksCutStart = scan.fallbacksPrecededBy;
+            this.fallbacksCutEnd = scan.fallbacksValueEnd;
+        } else if (scan.fallbacksFollowedBy != ABSENT) {
+            // The first field: '"fallbacks": [...], ' up to the next field's name.
+            this.fallbacksCutStart = scan.fallbacksNameStart;
+            this.fallbacksCutEnd = scan.fallbacksFollowedBy;
+        } else {
+            this.fallbacksCutStart = scan.fallbacksNameStart;
+            this.fallbacksCutEnd = scan.fallbacksValueEnd;
+        }
         this.backgroundStart = scan.backgroundStart;
         this.streamStart = scan.streamStart;
         this.modelStart = scan.modelStart;
@@ -95,8 +116,13 @@ public final class RequestBody {
                 throw new InvalidRequestException("Request body must be a JSON object.", null);
             }
             Scan scan = new Scan();
+            int valueEnd = ABSENT;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
+                int nameStart = (int) parser.currentTokenLocation().getByteOffset();
+                if (scan.fallbacksNameStart != ABSENT && scan.fallbacksFollowedBy == ABSENT && scan.fallbacksPrecededBy == ABSENT) {
+                    scan.fallbacksFollowedBy = nameStart;
+                }
                 JsonToken value = parser.nextToken();
                 if (value != JsonToken.VALUE_NULL) {
                     scan.fields.add(field);
@@ -106,7 +132,12 @@ public final class RequestBody {
                     case "stream" -> scan.stream(parser, value);
                     case "stream_options" -> scan.streamOptions(parser, value);
                     case "background" -> scan.background(parser, value);
+                    case "fallbacks" -> scan.fallbacks(parser, value, nameStart, valueEnd);
                     default -> parser.skipChildren();
+                }
+                valueEnd = (int) parser.currentLocation().getByteOffset();
+                if (field.equals("fallbacks")) {
+                    scan.fallbacksValueEnd = valueEnd;
                 }
             }
             scan.bodyClose = (int) parser.currentTokenLocation().getByteOffset();
@@ -137,6 +168,14 @@ public final class RequestBody {
         return background;
     }
 
+    /**
+     * The request's own fallbacks ({@code "fallbacks": ["provider/model", ...]}), tried in order when its model
+     * fails; {@code null} when it names none, so that configured defaults apply (an empty list means none at all).
+     */
+    public List<String> fallbacks() {
+        return fallbacks;
+    }
+
     /** Whether the top-level object has this field with a non-null value. */
     public boolean has(String field) {
         return fields.contains(field);
@@ -145,6 +184,16 @@ public final class RequestBody {
     /** The body exactly as received. The array is shared: do not modify it. */
     public byte[] bytes() {
         return bytes;
+    }
+
+    /** The body as a provider may see it: as received, without the gateway's own {@code fallbacks} field. */
+    public byte[] forwarded() {
+        if (fallbacksCutStart == ABSENT) {
+            return bytes;
+        }
+        Splicer out = new Splicer(bytes);
+        out.replace(fallbacksCutStart, fallbacksCutEnd, "");
+        return out.finish();
     }
 
     /** The same body asking for one answer instead of a stream ({@code "stream": false}); itself when it does. */
@@ -172,10 +221,13 @@ public final class RequestBody {
      */
     public byte[] forUpstream(String newModel, boolean askUsage) {
         boolean addUsage = askUsage && !usageRequested;
-        if (newModel.equals(model) && !addUsage && !background) {
+        if (newModel.equals(model) && !addUsage && !background && fallbacksCutStart == ABSENT) {
             return bytes;
         }
         Splicer out = new Splicer(bytes);
+        if (fallbacksCutStart != ABSENT) {
+            out.replace(fallbacksCutStart, fallbacksCutEnd, "");
+        }
         if (modelStart != ABSENT) {
             out.replace(modelStart, modelEnd, quote(newModel));
         }
@@ -231,6 +283,31 @@ public final class RequestBody {
         int backgroundStart = ABSENT;
         int streamStart = ABSENT;
         final Set<String> fields = new HashSet<>();
+        List<String> fallbacks;
+        int fallbacksNameStart = ABSENT;
+        int fallbacksPrecededBy = ABSENT;
+        int fallbacksFollowedBy = ABSENT;
+        int fallbacksValueEnd = ABSENT;
+
+        void fallbacks(JsonParser parser, JsonToken value, int nameStart, int previousValueEnd) throws IOException {
+            fallbacksNameStart = nameStart;
+            fallbacksPrecededBy = previousValueEnd;
+            if (value == JsonToken.VALUE_NULL) {
+                return;
+            }
+            if (value != JsonToken.START_ARRAY) {
+                throw new InvalidRequestException("'fallbacks' must be an array of \"provider/model\" strings.", "fallbacks");
+            }
+            List<String> models = new ArrayList<>();
+            for (JsonToken item = parser.nextToken(); item != JsonToken.END_ARRAY; item = parser.nextToken()) {
+                if (item != JsonToken.VALUE_STRING || parser.getText().isBlank()) {
+                    throw new InvalidRequestException("'fallbacks' must be an array of \"provider/model\" strings; item "
+                            + models.size() + " is not.", "fallbacks");
+                }
+                models.add(parser.getText());
+            }
+            fallbacks = List.copyOf(models);
+        }
 
         void model(JsonParser parser, JsonToken value) throws IOException {
             if (value != JsonToken.VALUE_STRING) {

@@ -12,6 +12,7 @@ import dev.sluice.server.http.BodyReader;
 import dev.sluice.server.http.CallerHeaders;
 import dev.sluice.server.http.HttpRoutes;
 import dev.sluice.server.http.Json;
+import dev.sluice.server.http.ServedHeaders;
 import dev.sluice.server.http.SseResponder;
 import io.netty.handler.codec.http.HttpHeaders;
 import reactor.core.publisher.Mono;
@@ -61,7 +62,7 @@ public final class AnthropicRoutes {
             if (call.stream()) {
                 return sse.send(response, gateway.stream(call), WireFormat.ANTHROPIC);
             }
-            return gateway.call(call).flatMap(answer -> Json.ok(response, answer.body()));
+            return gateway.call(call).flatMap(answer -> Json.ok(ServedHeaders.on(response, answer.served()), answer.body()));
         });
     }
 
@@ -72,7 +73,7 @@ public final class AnthropicRoutes {
                     + AsyncHeaders.ASYNC + "'.", null));
         }
         return bodies.read(request).flatMap(bytes -> gateway.call(anthropicRequest(Operation.COUNT_TOKENS, bytes, headers))
-                .flatMap(answer -> Json.ok(response, answer.body())));
+                .flatMap(answer -> Json.ok(ServedHeaders.on(response, answer.served()), answer.body())));
     }
 
     private static GatewayRequest anthropicRequest(Operation operation, byte[] bytes, HttpHeaders headers) {

@@ -3,6 +3,7 @@ package dev.sluice.server.config;
 import dev.sluice.core.keys.VirtualKeySpec;
 import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderFactories;
+import dev.sluice.core.resilience.FallbackDefaults;
 import dev.sluice.core.usage.Pricing;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -34,7 +35,7 @@ public final class ConfigLoader {
     public static final String CONFIG_FLAG = "--config";
 
     /** Top-level sections; a new section is one entry here, one reader class and one record component. */
-    private static final List<String> SECTIONS = List.of(AsyncSection.NAME, AuthSection.NAME, BatchSection.NAME, FilesSection.NAME, PricingSection.NAME, ProvidersSection.NAME,
+    private static final List<String> SECTIONS = List.of(AsyncSection.NAME, AuthSection.NAME, BatchSection.NAME, FallbacksSection.NAME, FilesSection.NAME, PricingSection.NAME, ProvidersSection.NAME,
             ServerSection.NAME, StoreSection.NAME, VirtualKeysSection.NAME);
 
     private final Map<String, String> env;
@@ -77,7 +78,8 @@ public final class ConfigLoader {
         AsyncSettings async = AsyncSection.read(root);
         FilesSettings files = FilesSection.read(root);
         BatchSettings batch = BatchSection.read(root);
-        return new SluiceConfig(server, providerConfigs, store, auth, virtualKeys, pricing, async, files, batch);
+        FallbackDefaults fallbacks = FallbacksSection.read(root, providerConfigs);
+        return new SluiceConfig(server, providerConfigs, store, auth, virtualKeys, pricing, async, files, batch, fallbacks);
     }
 
     /**
@@ -104,7 +106,7 @@ public final class ConfigLoader {
         providerConfigs.addAll(WellKnownProviders.enabledBy(env));
         return new SluiceConfig(ServerSettings.defaults(), providerConfigs, StoreSettings.defaults(),
                 AuthSettings.defaults(), List.of(), Pricing.FREE, AsyncSettings.defaults(), FilesSettings.defaults(),
-                BatchSettings.defaults());
+                BatchSettings.defaults(), FallbackDefaults.NONE);
     }
 
     /**

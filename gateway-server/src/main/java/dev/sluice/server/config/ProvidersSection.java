@@ -4,9 +4,10 @@ import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderFactories;
 import dev.sluice.core.provider.ProviderFactory;
 import dev.sluice.core.provider.ProviderKey;
+import dev.sluice.core.resilience.CircuitBreakerSettings;
+import dev.sluice.core.resilience.RetryPolicy;
 import dev.sluice.core.routing.ModelPattern;
 
-import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -25,7 +26,10 @@ final class ProvidersSection {
 
     static final String NAME = "providers";
     /** Keys every provider accepts; a type's own options are added after them. */
-    static final List<String> COMMON_KEYS = List.of("base_url", "keys", "max_connections", "models", "timeout_seconds", "type");
+    static final List<String> COMMON_KEYS = List.of("base_url", "circuit_breaker", "connect_timeout_seconds", "first_byte_timeout_seconds",
+            "keys", "max_connections", "models", "request_timeout_seconds", "retry", "stream_idle_timeout_seconds", "timeout_seconds", "type");
+    private static final List<String> RETRY_KEYS = List.of("initial_backoff_ms", "max_attempts", "max_backoff_ms");
+    private static final List<String> CIRCUIT_KEYS = List.of("auth_open_seconds", "failure_threshold", "open_seconds");
     private static final List<String> KEY_KEYS = List.of("models", "name", "value", "weight");
     private static final Pattern INT = Pattern.compile("-?[0-9]{1,10}");
 
@@ -59,7 +63,13 @@ final class ProvidersSection {
 
         ProviderConfig.Builder builder = ProviderConfig.builder(name, type)
                 .baseUrl(node.string("base_url").map(url -> checkedUrl(node, url)).orElse(null))
-                .timeout(timeout(node))
+                .timeout(Durations.seconds(node, "timeout_seconds", false).orElse(ProviderConfig.DEFAULT_TIMEOUT))
+                .firstByteTimeout(Durations.seconds(node, "first_byte_timeout_seconds", false).orElse(null))
+                .requestTimeout(Durations.seconds(node, "request_timeout_seconds", false).orElse(null))
+                .connectTimeout(Durations.seconds(node, "connect_timeout_seconds", false).orElse(ProviderConfig.DEFAULT_CONNECT_TIMEOUT))
+                .streamIdleTimeout(Durations.seconds(node, "stream_idle_timeout_seconds", false).orElse(ProviderConfig.DEFAULT_STREAM_IDLE_TIMEOUT))
+                .retry(retry(node))
+                .circuitBreaker(circuitBreaker(node))
                 .maxConnections(node.positiveInteger("max_connections", ProviderConfig.DEFAULT_MAX_CONNECTIONS))
                 .models(node.strings("models"));
         keys(node).forEach(builder::key);
@@ -89,21 +99,30 @@ final class ProvidersSection {
         throw node.problem("base_url", ConfigNode.describe(url) + " (expected: an http or https URL such as https://api.openai.com/v1)");
     }
 
-    private static Duration timeout(ConfigNode node) {
-        BigDecimal seconds = node.decimal("timeout_seconds").orElse(null);
-        if (seconds == null) {
-            return ProviderConfig.DEFAULT_TIMEOUT;
+    private static RetryPolicy retry(ConfigNode provider) {
+        ConfigNode retry = provider.map("retry").orElse(null);
+        if (retry == null) {
+            return RetryPolicy.DEFAULT;
         }
-        if (seconds.signum() <= 0) {
-            throw node.problem("timeout_seconds", seconds.toPlainString() + " (expected: > 0)");
+        retry.requireOnly(RETRY_KEYS);
+        RetryPolicy defaults = RetryPolicy.DEFAULT;
+        int maxAttempts = retry.positiveInteger("max_attempts", defaults.maxAttempts());
+        Duration initial = Durations.millis(retry, "initial_backoff_ms").orElse(defaults.initialBackoff());
+        Duration max = Durations.millis(retry, "max_backoff_ms").orElse(initial.compareTo(defaults.maxBackoff()) > 0 ? initial : defaults.maxBackoff());
+        return provider.validatedFields(() -> new RetryPolicy(maxAttempts, initial, max));
+    }
+
+    private static CircuitBreakerSettings circuitBreaker(ConfigNode provider) {
+        ConfigNode circuit = provider.map("circuit_breaker").orElse(null);
+        if (circuit == null) {
+            return CircuitBreakerSettings.DEFAULT;
         }
-        try {
-            BigDecimal nanos = seconds.movePointRight(9);
-            return Duration.ofSeconds(0, nanos.longValueExact());
-        } catch (ArithmeticException e) {
-            // Too large or finer than a nanosecond: neither is a timeout anybody means.
-            throw node.problem("timeout_seconds", seconds.toPlainString() + " (expected: a number of seconds with at most 9 decimals, below 9e9)");
-        }
+        circuit.requireOnly(CIRCUIT_KEYS);
+        CircuitBreakerSettings defaults = CircuitBreakerSettings.DEFAULT;
+        int threshold = circuit.positiveInteger("failure_threshold", defaults.failureThreshold());
+        Duration open = Durations.seconds(circuit, "open_seconds", false).orElse(defaults.openFor());
+        Duration authOpen = Durations.seconds(circuit, "auth_open_seconds", false).orElse(defaults.authOpenFor());
+        return provider.validatedFields(() -> new CircuitBreakerSettings(threshold, open, authOpen));
     }
 
     private static List<ProviderKey> keys(ConfigNode provider) {

@@ -1,12 +1,13 @@
 package dev.sluice.server.config;
 
+import java.time.Duration;
 import java.util.List;
 
 /** Reads the {@code server:} section; every key is optional. */
 final class ServerSection {
 
     static final String NAME = "server";
-    private static final List<String> KEYS = List.of("access_log", "host", "max_body_bytes", "port");
+    private static final List<String> KEYS = List.of("access_log", "host", "max_body_bytes", "port", "shutdown_grace_seconds");
 
     private ServerSection() {
     }
@@ -21,6 +22,7 @@ final class ServerSection {
         int port = server.integer("port", ServerSettings.DEFAULT_PORT);
         long maxBodyBytes = server.longInteger("max_body_bytes", ServerSettings.DEFAULT_MAX_BODY_BYTES);
         boolean accessLog = server.bool("access_log", true);
-        return server.validated(() -> new ServerSettings(host, port, maxBodyBytes, accessLog));
+        Duration grace = Durations.seconds(server, "shutdown_grace_seconds", true).orElse(ServerSettings.DEFAULT_SHUTDOWN_GRACE);
+        return server.validated(() -> new ServerSettings(host, port, maxBodyBytes, accessLog, grace));
     }
 }

@@ -1,22 +1,22 @@
 package dev.sluice.server.config;
 
+import java.time.Duration;
+
 /**
  * The {@code server:} section.
  *
- * @param host         the address to bind
- * @param port         the port to bind; 0 picks a free one
- * @param maxBodyBytes request bodies larger than this are refused with 413
- * @param accessLog    whether each request is logged as one JSON line on standard output
+ * @param host          the address to bind
+ * @param port          the port to bind; 0 picks a free one
+ * @param maxBodyBytes  request bodies larger than this are refused with 413
+ * @param accessLog     whether each request is logged as one JSON line on standard output
+ * @param shutdownGrace on shutdown, how long requests and streams under way may take to finish
  */
-public record ServerSettings(String host, int port, long maxBodyBytes, boolean accessLog) {
+public record ServerSettings(String host, int port, long maxBodyBytes, boolean accessLog, Duration shutdownGrace) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_BODY_BYTES = 50L * 1024 * 1024;
-
-    public ServerSettings(String host, int port, long maxBodyBytes) {
-        this(host, port, maxBodyBytes, true);
-    }
+    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
 
     public ServerSettings {
         if (host == null || host.isBlank()) {
@@ -28,6 +28,14 @@ public record ServerSettings(String host, int port, long maxBodyBytes, boolean a
         if (maxBodyBytes <= 0) {
             throw new IllegalArgumentException("server.max_body_bytes: " + maxBodyBytes + " (expected: > 0)");
         }
+        if (shutdownGrace == null || shutdownGrace.isNegative()) {
+            throw new IllegalArgumentException("server.shutdown_grace_seconds: " + shutdownGrace + " (expected: >= 0)");
+        }
+    }
+
+    /** Settings with the access log on and the default shutdown grace. */
+    public ServerSettings(String host, int port, long maxBodyBytes) {
+        this(host, port, maxBodyBytes, true, DEFAULT_SHUTDOWN_GRACE);
     }
 
     public static ServerSettings defaults() {
@@ -35,6 +43,10 @@ public record ServerSettings(String host, int port, long maxBodyBytes, boolean a
     }
 
     public ServerSettings withPort(int newPort) {
-        return new ServerSettings(host, newPort, maxBodyBytes, accessLog);
+        return new ServerSettings(host, newPort, maxBodyBytes, accessLog, shutdownGrace);
+    }
+
+    public ServerSettings withShutdownGrace(Duration grace) {
+        return new ServerSettings(host, port, maxBodyBytes, accessLog, grace);
     }
 }

@@ -2,6 +2,7 @@ package dev.sluice.server.config;
 
 import dev.sluice.core.keys.VirtualKeySpec;
 import dev.sluice.core.provider.ProviderConfig;
+import dev.sluice.core.resilience.FallbackDefaults;
 import dev.sluice.core.usage.Pricing;
 
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.Objects;
  * @param async       how async jobs run and how long their results are kept
  * @param files       limits of uploaded files
  * @param batch       how batches run
+ * @param fallbacks   the fallbacks of requests that name none, by {@code provider/model} glob
  */
 public record SluiceConfig(
         ServerSettings server,
@@ -29,7 +31,8 @@ public record SluiceConfig(
         Pricing pricing,
         AsyncSettings async,
         FilesSettings files,
-        BatchSettings batch) {
+        BatchSettings batch,
+        FallbackDefaults fallbacks) {
 
     public SluiceConfig {
         Objects.requireNonNull(server, "server");
@@ -41,6 +44,7 @@ public record SluiceConfig(
         Objects.requireNonNull(async, "async");
         Objects.requireNonNull(files, "files");
         Objects.requireNonNull(batch, "batch");
+        Objects.requireNonNull(fallbacks, "fallbacks");
     }
 
     /** Shows virtual keys by name only: {@link VirtualKeySpec}'s own text would include the secret value. */
@@ -48,6 +52,6 @@ public record SluiceConfig(
     public String toString() {
         return "SluiceConfig[server=" + server + ", providers=" + providers + ", store=" + store + ", auth=" + auth
                 + ", virtualKeys=" + virtualKeys.stream().map(VirtualKeySpec::name).toList()
-                + ", pricing=" + pricing + ", async=" + async + ", files=" + files + ", batch=" + batch + "]";
+                + ", pricing=" + pricing + ", async=" + async + ", files=" + files + ", batch=" + batch + ", fallbacks=" + fallbacks.entries() + "]";
     }
 }

@@ -12,6 +12,7 @@ import dev.sluice.server.http.BodyReader;
 import dev.sluice.server.http.CallerHeaders;
 import dev.sluice.server.http.HttpRoutes;
 import dev.sluice.server.http.Json;
+import dev.sluice.server.http.ServedHeaders;
 import dev.sluice.server.http.SseResponder;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -83,7 +84,7 @@ public final class GenAiRoutes {
             if (stream) {
                 return sse.send(response, gateway.stream(gatewayRequest), WireFormat.GEMINI);
             }
-            return gateway.call(gatewayRequest).flatMap(answer -> Json.ok(response, answer.body()));
+            return gateway.call(gatewayRequest).flatMap(answer -> Json.ok(ServedHeaders.on(response, answer.served()), answer.body()));
         });
     }
 

@@ -2,6 +2,7 @@ package dev.sluice.server.http;
 
 import dev.sluice.core.error.UpstreamProtocolException;
 import dev.sluice.core.provider.WireFormat;
+import dev.sluice.core.request.ServedBy;
 import dev.sluice.core.sse.SseEvent;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -14,7 +15,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Relays a stream of events to the caller. The 200 is committed only when the first event arrives, so a
  * failure before it is an ordinary error response; a failure after it becomes a final in-band event.
- * Every event is flushed on its own, and cancelling the response (the caller left) cancels the source.
+ * Every event is flushed on its own, and cancelling the response (the caller left) cancels the source. The response
+ * says who serves the stream ({@link ServedHeaders}).
  */
 public final class SseResponder {
 
@@ -30,7 +32,10 @@ public final class SseResponder {
      *               event carrying the error object for Gemini)
      */
     public Mono<Void> send(HttpServerResponse response, Flux<SseEvent> events, WireFormat format) {
+        ServedBy servedBy = new ServedBy();
         return events
+                // The engine says who serves the stream before its first event: read when committing on that event.
+                .contextWrite(context -> context.put(ServedBy.KEY, servedBy))
                 .switchOnFirst((first, all) -> {
                     if (first.isOnError()) {
                         return Mono.error(first.getThrowable());
@@ -38,7 +43,8 @@ public final class SseResponder {
                     if (!first.hasValue()) {
                         return Mono.error(new UpstreamProtocolException("unknown", "The provider ended the stream without sending any event."));
                     }
-                    response.header(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+                    ServedHeaders.on(response, servedBy.get())
+                            .header(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
                             .header(HttpHeaderNames.CACHE_CONTROL, "no-cache")
                             .header("X-Accel-Buffering", "no");
                     Flux<SseEvent> withFinalError = all.onErrorResume(error -> Mono.just(errorEvent(error, format)));

@@ -15,6 +15,7 @@ import dev.sluice.server.http.BodyReader;
 import dev.sluice.server.http.CallerHeaders;
 import dev.sluice.server.http.HttpRoutes;
 import dev.sluice.server.http.Json;
+import dev.sluice.server.http.ServedHeaders;
 import dev.sluice.server.http.SseResponder;
 import io.netty.handler.codec.http.HttpHeaders;
 import reactor.core.publisher.Mono;
@@ -82,7 +83,7 @@ public final class OpenAiRoutes {
             if (call.stream()) {
                 return sse.send(response, gateway.stream(call), WireFormat.OPENAI);
             }
-            return gateway.call(call).flatMap(answer -> Json.ok(response, answer.body()));
+            return gateway.call(call).flatMap(answer -> Json.ok(ServedHeaders.on(response, answer.served()), answer.body()));
         });
     }
 

@@ -17,19 +17,19 @@ class ConfigErrorsTest {
     @Test
     void rejectsUnknownTopLevelSectionNamingTheAcceptedOnes() {
         assertFails("servers: {port: 1}\n" + DEMO,
-                "sluice.yaml: servers: unknown key (expected one of: async, auth, batch, files, pricing, providers, server, store, virtual_keys)");
+                "sluice.yaml: servers: unknown key (expected one of: async, auth, batch, fallbacks, files, pricing, providers, server, store, virtual_keys)");
     }
 
     @Test
     void reportsAMisspeltSectionBeforeAnUnsetVariableInsideIt() {
         assertFails("stor: {url: \"${DB_URL}\"}\n" + DEMO,
-                "sluice.yaml: stor: unknown key (expected one of: async, auth, batch, files, pricing, providers, server, store, virtual_keys)");
+                "sluice.yaml: stor: unknown key (expected one of: async, auth, batch, fallbacks, files, pricing, providers, server, store, virtual_keys)");
     }
 
     @Test
     void rejectsUnknownKeyNamingItsPath() {
         assertFails("server: {hots: 0.0.0.0}\n" + DEMO,
-                "sluice.yaml: server.hots: unknown key (expected one of: access_log, host, max_body_bytes, port)");
+                "sluice.yaml: server.hots: unknown key (expected one of: access_log, host, max_body_bytes, port, shutdown_grace_seconds)");
     }
 
     @Test
@@ -45,14 +45,16 @@ class ConfigErrorsTest {
     @Test
     void rejectsAnOptionTheTypeDoesNotAcceptListingCommonKeysAndTheTypesOptions() {
         assertFails("providers: {demo: {type: mock, latency: 5}}", "sluice.yaml: providers.demo.latency: unknown key (expected one of: "
-                + "base_url, keys, max_connections, models, timeout_seconds, type, chunk_gap_ms, latency_ms)");
+                + "base_url, circuit_breaker, connect_timeout_seconds, first_byte_timeout_seconds, keys, max_connections, models, "
+                + "request_timeout_seconds, retry, stream_idle_timeout_seconds, timeout_seconds, type, chunk_gap_ms, latency_ms)");
     }
 
     @Test
     void rejectsAnotherTypesOption() {
         assertFails("providers: {gpt: {type: openai, latency_ms: 5}}",
                 "sluice.yaml: providers.gpt.latency_ms: unknown key (expected one of: "
-                        + "base_url, keys, max_connections, models, timeout_seconds, type)");
+                + "base_url, circuit_breaker, connect_timeout_seconds, first_byte_timeout_seconds, keys, max_connections, models, "
+                + "request_timeout_seconds, retry, stream_idle_timeout_seconds, timeout_seconds, type)");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.sluice.server.support;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderKey;
+import dev.sluice.core.resilience.RetryPolicy;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
 import okhttp3.mockwebserver.RecordedRequest;
@@ -54,13 +55,14 @@ public final class NativeProviders implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // Errors are passed on as the providers send them, not retried: retries are FaultScenariosTest's subject.
         gateway = RunningGateway.start(
                 ProviderConfig.builder("openai", "openai").baseUrl(openai.url("/v1").toString())
-                        .key(ProviderKey.of("main", "sk-openai-test")).build(),
+                        .key(ProviderKey.of("main", "sk-openai-test")).retry(RetryPolicy.NONE).build(),
                 ProviderConfig.builder("anthropic", "anthropic").baseUrl(anthropic.url("/").toString())
-                        .key(ProviderKey.of("main", "sk-ant-test")).build(),
+                        .key(ProviderKey.of("main", "sk-ant-test")).retry(RetryPolicy.NONE).build(),
                 ProviderConfig.builder("gemini", "gemini").baseUrl(gemini.url("/v1beta").toString())
-                        .key(ProviderKey.of("main", "goog-test")).build(),
+                        .key(ProviderKey.of("main", "goog-test")).retry(RetryPolicy.NONE).build(),
                 RunningGateway.mock("demo"));
     }
 

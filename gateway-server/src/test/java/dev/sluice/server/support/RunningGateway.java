@@ -45,6 +45,17 @@ public final class RunningGateway implements AutoCloseable {
         return new RunningGateway(SluiceServer.start(settings, builder.build()).block(Duration.ofSeconds(10)));
     }
 
+    /** A server in front of an engine the test built, with its shutdown grace. */
+    public static RunningGateway serve(Gateway gateway, Duration shutdownGrace) {
+        ServerSettings settings = new ServerSettings("127.0.0.1", 0, 1024 * 1024, true, shutdownGrace);
+        return new RunningGateway(SluiceServer.start(settings, gateway).block(Duration.ofSeconds(10)));
+    }
+
+    /** The server itself, to close it in the middle of a test. */
+    public SluiceServer server() {
+        return server;
+    }
+
     /** A server configured the way an operator would, from YAML text (no environment variables). */
     public static RunningGateway fromYaml(String yaml, Clock clock) {
         SluiceConfig config = new ConfigLoader(Map.of(), ProviderFactories.load(RunningGateway.class.getClassLoader()))

@@ -13,6 +13,7 @@ import dev.sluice.providers.http.BaseUrls;
 import dev.sluice.providers.http.FinalEvent;
 import dev.sluice.providers.http.JsonSkim;
 import dev.sluice.providers.http.ProviderHttpClient;
+import dev.sluice.providers.http.StreamErrors;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import reactor.core.publisher.Flux;
@@ -81,7 +82,7 @@ public final class GeminiAdapter implements ProviderAdapter {
         }
         String url = GeminiPaths.streamGenerateContent(baseUrl, call.model());
         Flux<SseEvent> events = http.postForEvents(url, headers(call, "text/event-stream"), call.body());
-        return FinalEvent.require(events, GeminiFinalEvents::isFinal, provider);
+        return FinalEvent.require(StreamErrors.failOnError(events, provider), GeminiFinalEvents::isFinal, provider);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.sluice.core.error.UpstreamStatusException;
 import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.sse.SseEvent;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import reactor.core.publisher.Flux;
@@ -17,6 +18,7 @@ import reactor.netty.resources.ConnectionProvider;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -53,7 +55,8 @@ public final class ProviderHttpClient {
                 .pendingAcquireTimeout(PENDING_ACQUIRE_TIMEOUT)
                 .maxIdleTime(MAX_IDLE_TIME)
                 .build();
-        HttpClient client = HttpClient.create(connections).compress(true);
+        HttpClient client = HttpClient.create(connections).compress(true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()));
         return new ProviderHttpClient(config.name(), config.timeout(), timer, connections, client);
     }
 
@@ -63,17 +66,22 @@ public final class ProviderHttpClient {
     }
 
     /**
-     * Posts the body and emits the whole body of a 2xx answer; the whole exchange must finish within the
-     * provider's timeout.
+     * Posts the body and emits the whole body of a 2xx answer. The answer's headers must come within the provider's
+     * first-byte timeout; the engine bounds the whole exchange with the request timeout.
      */
     public Mono<byte[]> post(String url, Consumer<HttpHeaders> headers, byte[] body) {
-        return send(url, headers, body)
-                .responseSingle((response, content) -> {
-                    Mono<byte[]> bytes = content.asByteArray().defaultIfEmpty(EMPTY);
-                    return isSuccess(response) ? bytes : bytes.flatMap(error -> Mono.error(statusError(response, error)));
-                })
-                .timeout(timeout, timer)
-                .onErrorMap(error -> UpstreamErrors.map(provider, timeout, error));
+        return Mono.defer(() -> {
+            AtomicBoolean answered = new AtomicBoolean();
+            return send(url, headers, body)
+                    .responseSingle((response, content) -> {
+                        answered.set(true);
+                        Mono<byte[]> bytes = content.asByteArray().defaultIfEmpty(EMPTY);
+                        return isSuccess(response) ? bytes : bytes.flatMap(error -> Mono.error(statusError(response, error)));
+                    })
+                    // Fires only if no headers came by then: a body still arriving is the request timeout's business.
+                    .timeout(Mono.delay(timeout, timer).flatMap(tick -> answered.get() ? Mono.never() : Mono.just(tick)))
+                    .onErrorMap(error -> UpstreamErrors.map(provider, timeout, error));
+        });
     }
 
     /**

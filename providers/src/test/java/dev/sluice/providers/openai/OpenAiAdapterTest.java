@@ -240,13 +240,17 @@ class OpenAiAdapterTest {
     }
 
     @Test
-    void passesOnAMidStreamErrorEventThenFailsTheCutShortStream() {
+    void failsTheStreamAtAMidStreamErrorEventWithTheProvidersEnvelope() {
         server.enqueue(sse("chat-stream-mid-error.sse"));
 
         StepVerifier.create(adapter.stream(chat(KEY)))
                 .expectNextCount(2)
-                .assertNext(event -> assertThat(event.data()).startsWith("{\"error\":{").contains("server_error"))
-                .expectError(UpstreamProtocolException.class)
+                .expectErrorSatisfies(error -> {
+                    assertThat(error).isInstanceOf(UpstreamStatusException.class);
+                    UpstreamStatusException failure = (UpstreamStatusException) error;
+                    assertThat(failure.status()).isEqualTo(502);
+                    assertThat(new String(failure.body(), StandardCharsets.UTF_8)).startsWith("{\"error\":{").contains("server_error");
+                })
                 .verify(WAIT);
     }
 

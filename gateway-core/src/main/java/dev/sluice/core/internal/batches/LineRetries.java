@@ -3,6 +3,7 @@ package dev.sluice.core.internal.batches;
 import dev.sluice.core.error.GatewayException;
 import dev.sluice.core.error.UpstreamStatusException;
 import dev.sluice.core.internal.governance.AccessDeniedException;
+import dev.sluice.core.resilience.KeysCoolingDownException;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.util.retry.Retry;
@@ -15,9 +16,16 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * When a batch line is tried again: after the provider answered 429, 502, 503 or 504 (or the caller's own
- * rate limit refused it), waiting as long as {@code Retry-After} says or else backing off exponentially
- * with jitter, for as long as the batch's window lasts. A provider that cannot be reached or does not
- * answer in time is not retried here: the line never got an answer, and says so in the error file.
+ * rate limit refused it, or every key of the provider was cooling down), waiting as long as {@code Retry-After}
+ * says or else backing off exponentially with jitter, for as long as the batch's window lasts. A provider that
+ * cannot be reached or does not answer in time is not retried here: the line never got an answer, and says so in
+ * the error file.
+ *
+ * <p>This is the outer of two layers: each try of a line is a whole engine request, which already retried its
+ * provider ({@code max_attempts}), rotated keys and fell back before failing. So a line costs at most
+ * {@code max_attempts} upstream calls per target per try, and its tries are spaced by at least half a second,
+ * doubling up to 30 s (or the provider's {@code Retry-After}); once a key's circuit opens, tries in its cool-down
+ * send nothing upstream at all.
  */
 final class LineRetries {
 
@@ -45,7 +53,9 @@ final class LineRetries {
 
     static boolean retryable(Throwable failure) {
         return failure instanceof UpstreamStatusException answered && RETRYABLE.contains(answered.status())
-                || failure instanceof AccessDeniedException refused && refused.status() == 429;
+                || failure instanceof AccessDeniedException refused && refused.status() == 429
+                // The provider's keys are cooling down after failures: the window may well outlast the cool-down.
+                || failure instanceof KeysCoolingDownException;
     }
 
     static Duration backoff(long retriesSoFar) {

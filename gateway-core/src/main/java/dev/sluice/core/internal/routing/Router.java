@@ -35,7 +35,14 @@ public final class Router {
      * @throws InvalidRequestException naming the model and the configured providers when none fits
      */
     public Route route(GatewayRequest request) {
-        String model = request.model();
+        return route(request.model(), request.defaultProvider());
+    }
+
+    /**
+     * Chooses the provider for a model name as {@link #route(GatewayRequest)} does, with {@code defaultProvider} (or
+     * {@code null}) for a model without a known prefix.
+     */
+    public Route route(String model, String defaultProvider) {
         int slash = model.indexOf('/');
         if (slash > 0) {
             Provider prefixed = providers.get(model.substring(0, slash));
@@ -47,11 +54,11 @@ public final class Router {
                 return new Route(prefixed, own);
             }
         }
-        if (request.defaultProvider() != null) {
-            Provider fallback = providers.get(request.defaultProvider());
+        if (defaultProvider != null) {
+            Provider fallback = providers.get(defaultProvider);
             if (fallback == null) {
                 throw new InvalidRequestException("Model '" + model + "' has no provider prefix, and this route's provider '"
-                        + request.defaultProvider() + "' is not configured. Configured providers: " + names() + ".", "model");
+                        + defaultProvider + "' is not configured. Configured providers: " + names() + ".", "model");
             }
             return new Route(fallback, model);
         }

@@ -65,7 +65,7 @@ public interface ProviderBridge {
                 case OPENAI -> body.forUpstream(model, askUsage);
                 case ANTHROPIC -> body.withModel(model);
                 // Gemini names the model in the URL, never in the body.
-                case GEMINI -> body.bytes();
+                case GEMINI -> body.forwarded();
             };
         }
 

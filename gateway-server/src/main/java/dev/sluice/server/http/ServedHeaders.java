@@ -1,0 +1,28 @@
+package dev.sluice.server.http;
+
+import dev.sluice.core.request.Served;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * Tells the caller who answered: {@code x-sluice-provider}, {@code x-sluice-model} (the provider's own model name) and
+ * {@code x-sluice-fallback-index} (0 for the requested model, {@code n} for its n-th fallback).
+ */
+public final class ServedHeaders {
+
+    public static final String PROVIDER = "x-sluice-provider";
+    public static final String MODEL = "x-sluice-model";
+    public static final String FALLBACK_INDEX = "x-sluice-fallback-index";
+
+    private ServedHeaders() {
+    }
+
+    /** Adds the headers to a response not yet sent; nothing when {@code served} is {@code null}. */
+    public static HttpServerResponse on(HttpServerResponse response, Served served) {
+        if (served != null) {
+            response.header(PROVIDER, served.provider())
+                    .header(MODEL, served.model())
+                    .header(FALLBACK_INDEX, Integer.toString(served.fallbackIndex()));
+        }
+        return response;
+    }
+}
