@@ -92,7 +92,7 @@ public final class Gateway {
         this.store = settings.store;
         this.clock = settings.clock;
         this.meterRegistry = settings.meterRegistry;
-        this.resilience = new ResilientCalls(router.providers(), settings.timer, settings.events);
+        this.resilience = new ResilientCalls(router.providers(), settings.timer, metrics.resilience(settings.events));
         this.fallbackDefaults = settings.fallbacks;
         String instance = "sluice-" + SecureIds.hex(6);
         AsyncJobRepository jobStore = metrics.jobs(store.jobs());

@@ -7,6 +7,7 @@ import dev.sluice.core.error.UpstreamTimeoutException;
 import dev.sluice.core.error.UpstreamUnavailableException;
 import dev.sluice.core.jobs.AsyncJobRepository;
 import dev.sluice.core.provider.ProviderAdapter;
+import dev.sluice.core.resilience.ResilienceEvents;
 import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.usage.TokenCounts;
 import io.micrometer.core.instrument.Counter;
@@ -108,6 +109,11 @@ public final class GatewayMetrics {
                     .tags(MetricNames.TAG_PROVIDER, provider, MetricNames.TAG_MODEL, model)
                     .register(registry).increment(costMicros / 1_000_000.0);
         }
+    }
+
+    /** The application's resilience listener, with retries, key rotations and fallbacks counted first when metrics are on. */
+    public ResilienceEvents resilience(ResilienceEvents events) {
+        return registry == null ? events : new MeteredResilienceEvents(registry, events);
     }
 
     /** Counts a governance refusal; {@code reason} is the refusal's error type, a fixed set. */

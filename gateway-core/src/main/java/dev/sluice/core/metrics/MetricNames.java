@@ -25,11 +25,11 @@ public final class MetricNames {
     public static final String COST = "sluice.cost";
     /** Counter of requests refused by governance: reason (the error type: {@code rate_limited}, {@code budget_exceeded}, ...). */
     public static final String REFUSALS = "sluice.governance.refusals";
-    /** Counter of upstream calls sent again after a retryable failure: provider, reason. Recorded by the retry rules (issue 8). */
+    /** Counter of upstream calls sent again after a retryable failure: provider, reason. Recorded by the retry rules. */
     public static final String RETRIES = "sluice.upstream.retries";
-    /** Counter of requests that fell back to another provider: provider (the one given up), fallback. Recorded by routing (issue 8). */
+    /** Counter of requests that fell back to another provider: provider (the one given up), fallback. Recorded by the fallback plan. */
     public static final String FALLBACKS = "sluice.routing.fallbacks";
-    /** Counter of calls moved to another key of the same provider after a key failed: provider. Recorded by routing (issue 8). */
+    /** Counter of calls moved to another key of the same provider after a key failed: provider. Recorded on key rotation. */
     public static final String KEY_ROTATIONS = "sluice.provider.key.rotations";
     /** Counter of async jobs entering a state: state ({@code submitted}, {@code completed}, {@code failed}, {@code cancelled}). */
     public static final String JOBS = "sluice.async.jobs";
@@ -58,6 +58,7 @@ public final class MetricNames {
     public static final String TAG_TYPE = "type";
     public static final String TAG_REASON = "reason";
     public static final String TAG_STATE = "state";
+    public static final String TAG_FALLBACK = "fallback";
     public static final String TAG_FALLBACK = "fallback";
     public static final String TAG_NAME = "name";
 
