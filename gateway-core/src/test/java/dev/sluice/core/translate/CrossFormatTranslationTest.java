@@ -4,6 +4,8 @@ import dev.sluice.core.sse.SseEvent;
 import dev.sluice.core.translate.anthropic.AnthropicChatCodec;
 import dev.sluice.core.translate.chat.ChatEvent;
 import dev.sluice.core.translate.openai.OpenAiChatCodec;
+import dev.sluice.core.translate.openai.OpenAiChatStreamDecoder;
+import dev.sluice.core.translate.openai.OpenAiChatStreamEncoder;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -107,7 +109,7 @@ class CrossFormatTranslationTest {
 
     private List<String> anthropicStreamToOpenAi(String fixture) {
         AnthropicChatCodec.StreamDecoder decoder = anthropic.streamDecoder();
-        OpenAiChatCodec.StreamEncoder encoder = openAi.streamEncoder(true);
+        OpenAiChatStreamEncoder encoder = openAi.streamEncoder(true);
         List<String> chunks = new ArrayList<>();
         for (SseEvent event : Fixtures.sse(fixture)) {
             for (ChatEvent canonical : decoder.decode(event)) {
@@ -176,7 +178,7 @@ class CrossFormatTranslationTest {
 
     @Test
     void openAiChunkStreamBecomesAnthropicNamedEventsInOrder() {
-        OpenAiChatCodec.StreamDecoder decoder = openAi.streamDecoder();
+        OpenAiChatStreamDecoder decoder = openAi.streamDecoder();
         AnthropicChatCodec.StreamEncoder encoder = anthropic.streamEncoder();
         List<SseEvent> events = new ArrayList<>();
         for (SseEvent chunk : Fixtures.sse("openai/stream-tool-call.sse")) {
