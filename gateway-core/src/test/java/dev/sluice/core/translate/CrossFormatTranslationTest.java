@@ -2,6 +2,8 @@ package dev.sluice.core.translate;
 
 import dev.sluice.core.sse.SseEvent;
 import dev.sluice.core.translate.anthropic.AnthropicChatCodec;
+import dev.sluice.core.translate.anthropic.AnthropicChatStreamDecoder;
+import dev.sluice.core.translate.anthropic.AnthropicChatStreamEncoder;
 import dev.sluice.core.translate.chat.ChatEvent;
 import dev.sluice.core.translate.openai.OpenAiChatCodec;
 import dev.sluice.core.translate.openai.OpenAiChatStreamDecoder;
@@ -108,7 +110,7 @@ class CrossFormatTranslationTest {
     }
 
     private List<String> anthropicStreamToOpenAi(String fixture) {
-        AnthropicChatCodec.StreamDecoder decoder = anthropic.streamDecoder();
+        AnthropicChatStreamDecoder decoder = anthropic.streamDecoder();
         OpenAiChatStreamEncoder encoder = openAi.streamEncoder(true);
         List<String> chunks = new ArrayList<>();
         for (SseEvent event : Fixtures.sse(fixture)) {
@@ -179,7 +181,7 @@ class CrossFormatTranslationTest {
     @Test
     void openAiChunkStreamBecomesAnthropicNamedEventsInOrder() {
         OpenAiChatStreamDecoder decoder = openAi.streamDecoder();
-        AnthropicChatCodec.StreamEncoder encoder = anthropic.streamEncoder();
+        AnthropicChatStreamEncoder encoder = anthropic.streamEncoder();
         List<SseEvent> events = new ArrayList<>();
         for (SseEvent chunk : Fixtures.sse("openai/stream-tool-call.sse")) {
             for (ChatEvent canonical : decoder.decode(chunk.data())) {
