@@ -59,7 +59,6 @@ public final class MetricNames {
     public static final String TAG_REASON = "reason";
     public static final String TAG_STATE = "state";
     public static final String TAG_FALLBACK = "fallback";
-    public static final String TAG_FALLBACK = "fallback";
     public static final String TAG_NAME = "name";
 
     /** The model tag of a model no catalogue lists: model names callers send are unbounded. */

@@ -3,6 +3,8 @@ package dev.sluice.core.internal.translate;
 import dev.sluice.core.error.InvalidRequestException;
 import dev.sluice.core.error.UpstreamProtocolException;
 import dev.sluice.core.internal.translate.anthropic.AnthropicChatCodec;
+import dev.sluice.core.internal.translate.anthropic.AnthropicChatStreamDecoder;
+import dev.sluice.core.internal.translate.anthropic.AnthropicChatStreamEncoder;
 import dev.sluice.core.internal.translate.chat.ChatEvent;
 import dev.sluice.core.internal.translate.chat.ChatRequest;
 import dev.sluice.core.internal.translate.chat.ChatResponse;
@@ -124,7 +126,7 @@ class AnthropicChatCodecTest {
 
     @Test
     void textStreamDecodesIgnoringPingAndBlockStops() {
-        AnthropicChatCodec.StreamDecoder decoder = codec.streamDecoder();
+        AnthropicChatStreamDecoder decoder = codec.streamDecoder();
         List<ChatEvent> events = new ArrayList<>();
         for (SseEvent event : Fixtures.sse("anthropic/stream-text.sse")) {
             events.addAll(decoder.decode(event));
@@ -140,7 +142,7 @@ class AnthropicChatCodecTest {
 
     @Test
     void thinkingBlocksAreDroppedAndLeaveNoGapInPartIndexes() {
-        AnthropicChatCodec.StreamDecoder decoder = codec.streamDecoder();
+        AnthropicChatStreamDecoder decoder = codec.streamDecoder();
         List<ChatEvent> events = new ArrayList<>();
         for (String data : List.of(
                 "{\"type\":\"message_start\",\"message\":{\"id\":\"m1\",\"model\":\"c\",\"usage\":{\"input_tokens\":3}}}",
@@ -156,7 +158,7 @@ class AnthropicChatCodecTest {
 
     @Test
     void streamErrorEventFails() {
-        AnthropicChatCodec.StreamDecoder decoder = codec.streamDecoder();
+        AnthropicChatStreamDecoder decoder = codec.streamDecoder();
 
         assertThatThrownBy(() -> decoder.decode(SseEvent.named("error",
                 "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}")))
@@ -165,7 +167,7 @@ class AnthropicChatCodecTest {
 
     @Test
     void streamEncoderOpensAndClosesOneBlockPerPart() {
-        AnthropicChatCodec.StreamEncoder encoder = codec.streamEncoder();
+        AnthropicChatStreamEncoder encoder = codec.streamEncoder();
         List<SseEvent> out = new ArrayList<>();
         for (ChatEvent event : List.of(new ChatEvent.Started("id1", "m"), new ChatEvent.TextDelta(0, "Hi"),
                 new ChatEvent.TextDelta(0, "!"), new ChatEvent.Finished(StopReason.MAX_TOKENS, new Usage(7, 2, 0, 0)))) {
@@ -190,8 +192,8 @@ class AnthropicChatCodecTest {
 
     @Test
     void toolStreamRoundTripReproducesTheEventsBarPingAndEmptyJsonDelta() {
-        AnthropicChatCodec.StreamDecoder decoder = codec.streamDecoder();
-        AnthropicChatCodec.StreamEncoder encoder = codec.streamEncoder();
+        AnthropicChatStreamDecoder decoder = codec.streamDecoder();
+        AnthropicChatStreamEncoder encoder = codec.streamEncoder();
         List<SseEvent> original = Fixtures.sse("anthropic/stream-tool-use.sse");
         List<SseEvent> again = new ArrayList<>();
         for (SseEvent event : original) {

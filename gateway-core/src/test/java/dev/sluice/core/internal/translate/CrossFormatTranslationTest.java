@@ -1,8 +1,12 @@
 package dev.sluice.core.internal.translate;
 
 import dev.sluice.core.internal.translate.anthropic.AnthropicChatCodec;
+import dev.sluice.core.internal.translate.anthropic.AnthropicChatStreamDecoder;
+import dev.sluice.core.internal.translate.anthropic.AnthropicChatStreamEncoder;
 import dev.sluice.core.internal.translate.chat.ChatEvent;
 import dev.sluice.core.internal.translate.openai.OpenAiChatCodec;
+import dev.sluice.core.internal.translate.openai.OpenAiChatStreamDecoder;
+import dev.sluice.core.internal.translate.openai.OpenAiChatStreamEncoder;
 import dev.sluice.core.sse.SseEvent;
 import org.junit.jupiter.api.Test;
 
@@ -106,8 +110,8 @@ class CrossFormatTranslationTest {
     }
 
     private List<String> anthropicStreamToOpenAi(String fixture) {
-        AnthropicChatCodec.StreamDecoder decoder = anthropic.streamDecoder();
-        OpenAiChatCodec.StreamEncoder encoder = openAi.streamEncoder(true);
+        AnthropicChatStreamDecoder decoder = anthropic.streamDecoder();
+        OpenAiChatStreamEncoder encoder = openAi.streamEncoder(true);
         List<String> chunks = new ArrayList<>();
         for (SseEvent event : Fixtures.sse(fixture)) {
             for (ChatEvent canonical : decoder.decode(event)) {
@@ -176,8 +180,8 @@ class CrossFormatTranslationTest {
 
     @Test
     void openAiChunkStreamBecomesAnthropicNamedEventsInOrder() {
-        OpenAiChatCodec.StreamDecoder decoder = openAi.streamDecoder();
-        AnthropicChatCodec.StreamEncoder encoder = anthropic.streamEncoder();
+        OpenAiChatStreamDecoder decoder = openAi.streamDecoder();
+        AnthropicChatStreamEncoder encoder = anthropic.streamEncoder();
         List<SseEvent> events = new ArrayList<>();
         for (SseEvent chunk : Fixtures.sse("openai/stream-tool-call.sse")) {
             for (ChatEvent canonical : decoder.decode(chunk.data())) {

@@ -12,6 +12,8 @@ import dev.sluice.core.internal.translate.chat.StopReason;
 import dev.sluice.core.internal.translate.chat.ToolChoice;
 import dev.sluice.core.internal.translate.chat.Usage;
 import dev.sluice.core.internal.translate.gemini.GeminiChatCodec;
+import dev.sluice.core.internal.translate.gemini.GeminiChatStreamDecoder;
+import dev.sluice.core.internal.translate.gemini.GeminiChatStreamEncoder;
 import dev.sluice.core.sse.SseEvent;
 import org.junit.jupiter.api.Test;
 
@@ -135,7 +137,7 @@ class GeminiChatCodecTest {
 
     @Test
     void decodesAStreamIntoCanonicalEvents() {
-        GeminiChatCodec.StreamDecoder decoder = codec.streamDecoder();
+        GeminiChatStreamDecoder decoder = codec.streamDecoder();
         List<ChatEvent> events = new ArrayList<>();
         Fixtures.sse("gemini/stream-text.sse").forEach(e -> events.addAll(decoder.decode(e)));
 
@@ -158,14 +160,14 @@ class GeminiChatCodecTest {
                 new ChatEvent.ToolCallArguments(1, "{\"city\":"),
                 new ChatEvent.ToolCallArguments(1, "\"Lisbon\"}"),
                 new ChatEvent.Finished(StopReason.TOOL_USE, new Usage(10, 5, 0, 0)));
-        GeminiChatCodec.StreamEncoder encoder = codec.streamEncoder();
+        GeminiChatStreamEncoder encoder = codec.streamEncoder();
         List<SseEvent> wire = new ArrayList<>();
         canonical.forEach(e -> wire.addAll(encoder.encode(e)));
 
         assertThat(wire).hasSize(2).allMatch(e -> e.event() == null);
         assertThat((Object) at(json(wire.get(1).data()), "candidates", 0, "content", "parts", 0, "functionCall"))
                 .isEqualTo(Map.of("name", "get_weather", "args", Map.of("city", "Lisbon")));
-        GeminiChatCodec.StreamDecoder decoder = codec.streamDecoder();
+        GeminiChatStreamDecoder decoder = codec.streamDecoder();
         List<ChatEvent> back = new ArrayList<>();
         wire.forEach(e -> back.addAll(decoder.decode(e)));
         assertThat(back).containsExactly(new ChatEvent.Started("r1", "gemini-2.5-flash"),

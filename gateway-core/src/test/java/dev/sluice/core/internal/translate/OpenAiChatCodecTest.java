@@ -11,6 +11,8 @@ import dev.sluice.core.internal.translate.chat.StopReason;
 import dev.sluice.core.internal.translate.chat.ToolChoice;
 import dev.sluice.core.internal.translate.chat.Usage;
 import dev.sluice.core.internal.translate.openai.OpenAiChatCodec;
+import dev.sluice.core.internal.translate.openai.OpenAiChatStreamDecoder;
+import dev.sluice.core.internal.translate.openai.OpenAiChatStreamEncoder;
 import dev.sluice.core.sse.SseEvent;
 import org.junit.jupiter.api.Test;
 
@@ -131,7 +133,7 @@ class OpenAiChatCodecTest {
 
     @Test
     void chunkStreamDecodesToStartDeltasAndOneFinishedCarryingTheUsageChunk() {
-        OpenAiChatCodec.StreamDecoder decoder = codec.streamDecoder();
+        OpenAiChatStreamDecoder decoder = codec.streamDecoder();
         List<ChatEvent> events = new ArrayList<>();
         List<ChatEvent> afterDone = List.of();
         for (SseEvent event : Fixtures.sse("openai/stream-tool-call.sse")) {
@@ -155,7 +157,7 @@ class OpenAiChatCodecTest {
 
     @Test
     void streamWithoutAUsageChunkFinishesAtDone() {
-        OpenAiChatCodec.StreamDecoder decoder = codec.streamDecoder();
+        OpenAiChatStreamDecoder decoder = codec.streamDecoder();
         decoder.decode("{\"id\":\"c\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}]}");
         assertThat(decoder.decode("{\"id\":\"c\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\"}]}"))
                 .isEmpty();
@@ -165,7 +167,7 @@ class OpenAiChatCodecTest {
 
     @Test
     void streamEncoderEndsWithFinishReasonThenUsageThenDone() {
-        OpenAiChatCodec.StreamEncoder encoder = codec.streamEncoder(true);
+        OpenAiChatStreamEncoder encoder = codec.streamEncoder(true);
         List<String> out = new ArrayList<>();
         for (ChatEvent event : List.of(new ChatEvent.Started("id1", "m"), new ChatEvent.TextDelta(0, "Hi"),
                 new ChatEvent.Finished(StopReason.STOP_SEQUENCE, new Usage(5, 1, 0, 0)))) {

@@ -54,6 +54,11 @@ public final class Json {
         throw new InvalidRequestException("'" + param + "' must be a JSON object", param);
     }
 
+    /** Parses a JSON object, refusing anything else. */
+    public static Map<String, Object> parseObject(String json, String param) {
+        return parseObject(json.getBytes(StandardCharsets.UTF_8), param);
+    }
+
     private static Object parseWhole(JsonParser parser) throws IOException {
         JsonToken token = parser.nextToken();
         if (token == null) {
@@ -175,6 +180,15 @@ public final class Json {
             return (String) value;
         }
         throw new InvalidRequestException("'" + param + "' must be a string", param);
+    }
+
+    /** The string at {@code key}; absent, JSON null or another type is a bad request. */
+    public static String requireString(Map<String, Object> object, String key, String param) {
+        String value = string(object, key, param);
+        if (value == null) {
+            throw new InvalidRequestException("'" + param + "' is required", param);
+        }
+        return value;
     }
 
     /** The object at {@code key}, or null when absent or JSON null; another type is a bad request. */

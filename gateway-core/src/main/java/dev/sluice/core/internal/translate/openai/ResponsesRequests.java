@@ -139,7 +139,7 @@ final class ResponsesRequests {
                         throw new InvalidRequestException("Images given by 'file_id' cannot be translated to another"
                                 + " provider; give an image_url", partAt + ".file_id");
                     }
-                    parts.add(OpenAiChatCodec.image(required(part, "image_url", partAt), partAt + ".image_url"));
+                    parts.add(ImageUrls.decode(required(part, "image_url", partAt), partAt + ".image_url"));
                 }
                 default -> throw new InvalidRequestException(
                         "Content part type '" + type + "' cannot be translated to another provider", partAt + ".type");
@@ -208,11 +208,7 @@ final class ResponsesRequests {
     }
 
     private static String required(Map<String, Object> json, String key, String at) {
-        String value = string(json, key, at + "." + key);
-        if (value == null) {
-            throw new InvalidRequestException("'" + at + "." + key + "' is required", at + "." + key);
-        }
-        return value;
+        return Json.requireString(json, key, at + "." + key);
     }
 
     /**
@@ -271,8 +267,7 @@ final class ResponsesRequests {
                 case Part.Text text -> content.add(object("type",
                         message.role() == Role.ASSISTANT ? "output_text" : "input_text", "text", text.text()));
                 case Part.Image image when message.role() == Role.USER -> content.add(object("type", "input_image",
-                        "image_url", image.url() != null ? image.url()
-                                : "data:" + image.mediaType() + ";base64," + image.base64Data()));
+                        "image_url", ImageUrls.encode(image)));
                 case Part.ToolCall call when message.role() == Role.ASSISTANT -> {
                     flush(message.role(), content, input);
                     input.add(object("type", "function_call", "call_id", call.id(), "name", call.name(),
