@@ -4,7 +4,13 @@
 # The figures of a smoke run mean nothing; it fails only when something no longer runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-JAVA="${JAVA_HOME:?set JAVA_HOME to a JDK 21+}/bin/java"
+
+java_major() { "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | cut -d. -f1; }
+for home in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
+  [ -n "$home" ] && [ -x "$home/bin/javac" ] && [ "$(java_major "$home/bin/java")" -ge 21 ] 2>/dev/null && { JAVA_HOME=$home; break; }
+done
+export JAVA_HOME
+JAVA="$JAVA_HOME/bin/java"
 
 # -am: the benchmarks build against this checkout's modules, never against older ones in the local repository.
 echo "smoke: building the jars, then Gatling, every simulation for 2 s against an embedded gateway"
