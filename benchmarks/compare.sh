@@ -23,7 +23,7 @@ if [ "$MODE" = smoke ]; then
   LAT_SECONDS=1; WARMUP_SECONDS=1; RATE_STEPS="16"; RATE_SECONDS=1; STREAM_REQUESTS=5; STREAM_WARMUP=2; BATCH_LINES=1000
   PREWARM_SECONDS=1
 else
-  LAT_SECONDS=10; WARMUP_SECONDS=3; RATE_STEPS="32 128 256 512"; RATE_SECONDS=8; STREAM_REQUESTS=100; STREAM_WARMUP=20
+  LAT_SECONDS=10; WARMUP_SECONDS=2; RATE_STEPS="64 256 512 1024 2048"; RATE_SECONDS=6; STREAM_REQUESTS=100; STREAM_WARMUP=20
   BATCH_LINES=100000; PREWARM_SECONDS=10
 fi
 SLUICE_JAVA_OPTS=${SLUICE_JAVA_OPTS:--Xmx256m}
@@ -97,7 +97,7 @@ cat >"$WORK/sluice.yaml" <<EOF
 server: {host: 127.0.0.1, port: 0}
 providers:
   fast: {type: openai, base_url: "$MOCK/v1", max_connections: 1024}
-  slow: {type: openai, base_url: "$MOCK/latency_ms=20/v1", max_connections: 1024}
+  slow: {type: openai, base_url: "$MOCK/latency_ms=20/v1", max_connections: 2048}
   stream: {type: openai, base_url: "$MOCK/chunks=20/chunk_gap_ms=10/v1", max_connections: 64}
 store: {url: "r2dbc:h2:file:///$WORK/data/sluice"}
 EOF
@@ -127,7 +127,7 @@ http {
   fastcgi_temp_path $WORK/nginx/tmp/fastcgi;
   uwsgi_temp_path $WORK/nginx/tmp/uwsgi;
   scgi_temp_path $WORK/nginx/tmp/scgi;
-  upstream mock { server ${MOCK#http://}; keepalive 256; }
+  upstream mock { server ${MOCK#http://}; keepalive 2048; }
   server {
     listen 127.0.0.1:$NGINX_PORT;
     location / {
