@@ -20,10 +20,10 @@ case "${1:-}" in
 esac
 
 if [ "$MODE" = smoke ]; then
-  LAT_SECONDS=1; WARMUP_SECONDS=1; RATE_STEPS="16"; RATE_SECONDS=1; STREAM_REQUESTS=5; STREAM_WARMUP=2; BATCH_LINES=1000
+  LAT_ROUNDS=1; LAT_SECONDS=1; WARMUP_SECONDS=1; RATE_STEPS="16"; RATE_SECONDS=1; STREAM_REQUESTS=5; STREAM_WARMUP=2; BATCH_LINES=1000
   PREWARM_SECONDS=1
 else
-  LAT_SECONDS=10; WARMUP_SECONDS=2; RATE_STEPS="64 256 512 1024 2048"; RATE_SECONDS=6; STREAM_REQUESTS=100; STREAM_WARMUP=20
+  LAT_ROUNDS=3; LAT_SECONDS=5; WARMUP_SECONDS=2; RATE_STEPS="64 256 512 1024 2048"; RATE_SECONDS=6; STREAM_REQUESTS=100; STREAM_WARMUP=20
   BATCH_LINES=100000; PREWARM_SECONDS=10
 fi
 SLUICE_JAVA_OPTS=${SLUICE_JAVA_OPTS:--Xmx256m}
@@ -188,6 +188,8 @@ stream() {
 }
 
 field() { sed -n "s/.*\b$2=\([^ ]*\).*/\1/p" <<<"$1" | head -n 1; }
+# The median of a field over several lines (one per round).
+median() { sed -n "s/.*\b$2=\([^ ]*\).*/\1/p" <<<"$1" | sort -g | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
 # The best step of a rate run: the highest rate with p99 under 1 s and errors under 0.1%.
 best_rate() {
@@ -214,9 +216,14 @@ for name in "${NAMES[@]}"; do
 done
 
 declare -A LAT RATE STREAM
-for name in "${NAMES[@]}"; do
-  LAT[$name]=$(unary "${TARGETS[$name]}$(path_for "$name" fast "")" "$(model_for "$name" fast)" 1 "$LAT_SECONDS")
-  echo "compare: latency  $name: ${LAT[$name]}"
+# Latency in rounds, the targets taking turns, so that a burst of other work on the machine hits one round of
+# each rather than all of one target's measurement; each percentile is the median of the rounds.
+for round in $(seq 1 "$LAT_ROUNDS"); do
+  for name in "${NAMES[@]}"; do
+    line=$(unary "${TARGETS[$name]}$(path_for "$name" fast "")" "$(model_for "$name" fast)" 1 "$LAT_SECONDS")
+    LAT[$name]="${LAT[$name]:-}$line"$'\n'
+    echo "compare: latency  $name (round $round): $line"
+  done
 done
 for name in "${NAMES[@]}"; do
   RATE[$name]=$(unary "${TARGETS[$name]}$(path_for "$name" slow "/latency_ms=20")" "$(model_for "$name" slow)" "$RATE_STEPS" "$RATE_SECONDS")
@@ -247,14 +254,14 @@ fmt() { awk -v v="$1" 'BEGIN { if (v == "" || v == "nan" || v == "NaN") print "n
 added() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || a == "NaN" || b == "NaN") print "n/a"; else printf "%+.2f", a - b }'; }
 verdict() { awk "BEGIN { if ($1) print \"met\"; else print \"missed\" }"; }
 
-D_P50=$(field "${LAT[direct]}" p50_ms); D_P99=$(field "${LAT[direct]}" p99_ms)
-S_P50=$(field "${LAT[sluice]}" p50_ms); S_P99=$(field "${LAT[sluice]}" p99_ms)
+D_P50=$(median "${LAT[direct]}" p50_ms); D_P99=$(median "${LAT[direct]}" p99_ms)
+S_P50=$(median "${LAT[sluice]}" p50_ms); S_P99=$(median "${LAT[sluice]}" p99_ms)
 read -r S_RATE S_RATE_C S_RATE_P99 <<<"$(best_rate <<<"${RATE[sluice]}")"
 read -r D_RATE D_RATE_C D_RATE_P99 <<<"$(best_rate <<<"${RATE[direct]}")"
 D_TTFT=$(field "${STREAM[direct]}" ttft_p50_ms); D_GAP=$(field "${STREAM[direct]}" gap_mean_ms)
 S_TTFT=$(field "${STREAM[sluice]}" ttft_p50_ms); S_GAP=$(field "${STREAM[sluice]}" gap_mean_ms)
 if [ -n "$NGINX_URL" ]; then
-  N_P50=$(field "${LAT[nginx]}" p50_ms); N_P99=$(field "${LAT[nginx]}" p99_ms)
+  N_P50=$(median "${LAT[nginx]}" p50_ms); N_P99=$(median "${LAT[nginx]}" p99_ms)
   read -r N_RATE N_RATE_C N_RATE_P99 <<<"$(best_rate <<<"${RATE[nginx]}")"
   N_TTFT=$(field "${STREAM[nginx]}" ttft_p50_ms); N_GAP=$(field "${STREAM[nginx]}" gap_mean_ms)
   P99_TARGET=$(verdict "($S_P99 - $D_P99) <= 2 * ($N_P99 - $D_P99) || ($S_P99 - $D_P99) <= 0")
@@ -276,8 +283,8 @@ echo "Load: $([ "$LOAD_TOOL" = wrk ] && echo "wrk (unary; closed loop, C connect
 echo
 echo "| Measure | Direct to mock | nginx | Sluice | Target (Sluice) |"
 echo "| --- | --- | --- | --- | --- |"
-echo "| Latency p50 at concurrency 1, zero-delay upstream (ms; nginx and Sluice: added) | $(fmt "$D_P50") | $(nginx_col "$(added "${N_P50:-}" "$D_P50")") | $(added "$S_P50" "$D_P50") | |"
-echo "| Latency p99 at concurrency 1, zero-delay upstream (ms; nginx and Sluice: added) | $(fmt "$D_P99") | $(nginx_col "$(added "${N_P99:-}" "$D_P99")") | $(added "$S_P99" "$D_P99") | added p99 ≤ 2× nginx's: $P99_TARGET |"
+echo "| Latency p50 at concurrency 1, zero-delay upstream, median of $LAT_ROUNDS rounds (ms; nginx and Sluice: added) | $(fmt "$D_P50") | $(nginx_col "$(added "${N_P50:-}" "$D_P50")") | $(added "$S_P50" "$D_P50") | |"
+echo "| Latency p99 at concurrency 1, zero-delay upstream, median of $LAT_ROUNDS rounds (ms; nginx and Sluice: added) | $(fmt "$D_P99") | $(nginx_col "$(added "${N_P99:-}" "$D_P99")") | $(added "$S_P99" "$D_P99") | added p99 ≤ 2× nginx's: $P99_TARGET |"
 echo "| Highest sustained rate, 20 ms upstream, p99 < 1 s, < 0.1% errors (req/s, at concurrency) | $D_RATE (c=$D_RATE_C) | $(nginx_col "${N_RATE:-} (c=${N_RATE_C:-})") | $S_RATE (c=$S_RATE_C) | ≥ 80% of nginx's: $RATE_TARGET |"
 echo "| Stream: time to first token p50 (ms; nginx and Sluice: added) | $(fmt "$D_TTFT") | $(nginx_col "$(added "${N_TTFT:-}" "$D_TTFT")") | $(added "$S_TTFT" "$D_TTFT") | |"
 echo "| Stream: mean gap between tokens, 10 ms upstream gap (ms; nginx and Sluice: added) | $(fmt "$D_GAP") | $(nginx_col "$(added "${N_GAP:-}" "$D_GAP")") | $(added "$S_GAP" "$D_GAP") | |"
