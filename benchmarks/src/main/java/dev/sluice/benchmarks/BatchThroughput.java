@@ -19,9 +19,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs one large batch through the engine against the zero-latency mock provider and prints lines per second
- * and the peak heap: {@code java -Xmx256m -cp benchmarks/target/benchmarks.jar dev.sluice.benchmarks.BatchThroughput [lines] [store-url]}.
- * The input file is generated as a stream, so neither it nor the results ever sit in memory whole.
+ * Runs one large batch through the engine and prints lines per second and the peak heap:
+ * {@code java -Xmx256m -cp benchmarks/target/benchmarks.jar dev.sluice.benchmarks.BatchThroughput [lines] [store-url|-] [upstream-base-url]}.
+ * Without an upstream the lines go to the built-in zero-latency {@code mock} provider; with one (such as the
+ * {@link dev.sluice.benchmarks.upstream.MockUpstream} process, {@code http://127.0.0.1:PORT/v1}) they go over HTTP to
+ * an {@code openai} provider there, as in production. The input file is generated as a stream, so neither it nor
+ * the results ever sit in memory whole.
  */
 public final class BatchThroughput {
 
@@ -31,15 +34,20 @@ public final class BatchThroughput {
     public static void main(String[] args) throws Exception {
         int lines = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         Path directory = Files.createTempDirectory("sluice-batch-bench");
-        String url = args.length > 1 ? args[1] : "r2dbc:h2:file:///" + directory.toAbsolutePath().resolve("sluice");
+        String url = args.length > 1 && !args[1].equals("-") ? args[1] : "r2dbc:h2:file:///" + directory.toAbsolutePath().resolve("sluice");
+        String upstream = args.length > 2 ? args[2] : null;
         Store store = R2dbcStore.open(url, 10).block(Duration.ofSeconds(30));
         Gateway gateway = Gateway.builder()
                 .store(store)
-                .provider(ProviderConfig.builder("demo", "mock").build())
+                .provider(upstream == null ? ProviderConfig.builder("demo", "mock").build()
+                        : ProviderConfig.builder("demo", "openai").baseUrl(upstream).build())
                 .batches(32, 1)
                 .build();
+        String model = upstream == null ? "demo/echo" : "demo/bench-model";
+        System.out.printf("batch: %d lines to %s, store %s%n", lines, upstream == null ? "the built-in mock provider" : upstream,
+                url.startsWith("r2dbc:h2:") ? "H2 (embedded)" : url.replaceAll("//[^@/]*@", "//"));
         try {
-            Flux<byte[]> content = Flux.range(0, lines).buffer(1000).map(BatchThroughput::chunk);
+            Flux<byte[]> content = Flux.range(0, lines).buffer(1000).map(numbers -> chunk(numbers, model));
             StoredFile input = gateway.files().upload(Caller.anonymous(), "bench.jsonl", "batch", null, content).block(Duration.ofMinutes(5));
             HeapSampler heap = HeapSampler.start();
             Instant start = Instant.now();
@@ -62,11 +70,11 @@ public final class BatchThroughput {
         }
     }
 
-    private static byte[] chunk(List<Integer> numbers) {
+    private static byte[] chunk(List<Integer> numbers, String model) {
         StringBuilder out = new StringBuilder(numbers.size() * 160);
         for (int i : numbers) {
             out.append("{\"custom_id\":\"req-").append(i).append("\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",")
-                    .append("\"body\":{\"model\":\"demo/echo\",\"messages\":[{\"role\":\"user\",\"content\":\"line ").append(i)
+                    .append("\"body\":{\"model\":\"").append(model).append("\",\"messages\":[{\"role\":\"user\",\"content\":\"line ").append(i)
                     .append(" of the benchmark\"}]}}\n");
         }
         return out.toString().getBytes(StandardCharsets.UTF_8);

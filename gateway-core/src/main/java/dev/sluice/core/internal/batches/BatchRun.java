@@ -94,12 +94,18 @@ final class BatchRun implements Worker<Batch> {
         }
         AtomicBoolean stopping = new AtomicBoolean();
         Mono<Void> stop = mustStop(batch).doOnTerminate(() -> stopping.set(true));
+        // Each line's step ends only once its result is committed; the recorder shares transactions between lines
+        // that finish while one is being written (see ResultRecorder for why nothing can be lost).
+        ResultRecorder recorder = new ResultRecorder(batches, batch.id());
         return unfinished(batch)
                 .flatMap(line -> call(batch, line)
                         // An answer that arrives once the batch is stopping is not kept; those that came before are.
                         .filter(result -> !stopping.get())
-                        .flatMap(result -> batches.recordResult(batch.id(), result)), linesAtOnce)
+                        .flatMap(recorder::record), linesAtOnce)
                 .takeUntilOther(stop)
+                // Read the counters only after the last write this run started, whatever ended the lines.
+                .onErrorResume(error -> recorder.drained().then(Mono.error(error)))
+                .then(recorder.drained())
                 .then(Mono.defer(() -> batches.findById(batch.id())))
                 .flatMap(current -> {
                     if (current.status() == BatchStatus.CANCELLING) {
