@@ -94,7 +94,8 @@ echo "compare: mock upstream at $MOCK"
 
 mkdir -p "$WORK/data"
 cat >"$WORK/sluice.yaml" <<EOF
-server: {host: 127.0.0.1, port: 0}
+# Access logs off on both proxies (nginx has access_log off below): the comparison is of proxying alone.
+server: {host: 127.0.0.1, port: 0, access_log: false}
 providers:
   fast: {type: openai, base_url: "$MOCK/v1", max_connections: 1024}
   slow: {type: openai, base_url: "$MOCK/latency_ms=20/v1", max_connections: 2048}
