@@ -87,17 +87,22 @@ final class OpenAiChatRequests {
                 stop(json.get("stop")), Json.bool(json, "stream", false, "stream"));
     }
 
+    /** A {@code tool_choice} given as a word, as both of OpenAI's APIs write it. */
+    static ToolChoice toolChoiceMode(String mode) {
+        return switch (mode) {
+            case "auto" -> ToolChoice.of(ToolChoice.Mode.AUTO);
+            case "none" -> ToolChoice.of(ToolChoice.Mode.NONE);
+            case "required" -> ToolChoice.of(ToolChoice.Mode.REQUIRED);
+            default -> throw new InvalidRequestException("Unknown tool_choice '" + mode + "'", "tool_choice");
+        };
+    }
+
     private static ToolChoice toolChoice(Object value) {
         if (value == null) {
             return null;
         }
         if (value instanceof String mode) {
-            return switch (mode) {
-                case "auto" -> ToolChoice.of(ToolChoice.Mode.AUTO);
-                case "none" -> ToolChoice.of(ToolChoice.Mode.NONE);
-                case "required" -> ToolChoice.of(ToolChoice.Mode.REQUIRED);
-                default -> throw new InvalidRequestException("Unknown tool_choice '" + mode + "'", "tool_choice");
-            };
+            return toolChoiceMode(mode);
         }
         Map<String, Object> choice = asObject(value, "tool_choice");
         Map<String, Object> function = object(choice, "function", "tool_choice.function");

@@ -191,12 +191,7 @@ final class ResponsesRequests {
             return null;
         }
         if (value instanceof String mode) {
-            return switch (mode) {
-                case "auto" -> ToolChoice.of(ToolChoice.Mode.AUTO);
-                case "none" -> ToolChoice.of(ToolChoice.Mode.NONE);
-                case "required" -> ToolChoice.of(ToolChoice.Mode.REQUIRED);
-                default -> throw new InvalidRequestException("Unknown tool_choice '" + mode + "'", "tool_choice");
-            };
+            return OpenAiChatRequests.toolChoiceMode(mode);
         }
         Map<String, Object> choice = asObject(value, "tool_choice");
         String type = string(choice, "type", "tool_choice.type");
