@@ -31,9 +31,36 @@ public final class GatewayMetrics {
     private final MeterRegistry registry;
     private final Set<String> catalogue;
 
+    private final MeterCache<Timer> upstreamTimers;
+    private final MeterCache<Timer> firstEventTimers;
+    private final MeterCache<Timer> eventGapTimers;
+    private final MeterCache<Counter> tokenCounters;
+    private final MeterCache<Counter> costCounters;
+
     private GatewayMetrics(MeterRegistry registry, Set<String> catalogue) {
         this.registry = registry;
         this.catalogue = catalogue;
+        this.upstreamTimers = new MeterCache<>(tags -> Timer.builder(MetricNames.UPSTREAM_REQUESTS)
+                .description("Upstream calls, to their last byte")
+                .tags(MetricNames.TAG_PROVIDER, tags.get(0), MetricNames.TAG_MODEL, tags.get(1), MetricNames.TAG_MODE, tags.get(2),
+                        MetricNames.TAG_OUTCOME, tags.get(3))
+                .register(registry));
+        this.firstEventTimers = new MeterCache<>(tags -> Timer.builder(MetricNames.UPSTREAM_FIRST_EVENT)
+                .description("Time to the first event of an upstream stream")
+                .tags(MetricNames.TAG_PROVIDER, tags.get(0), MetricNames.TAG_MODEL, tags.get(1))
+                .register(registry));
+        this.eventGapTimers = new MeterCache<>(tags -> Timer.builder(MetricNames.UPSTREAM_EVENT_GAP)
+                .description("Gaps between events of an upstream stream")
+                .tags(MetricNames.TAG_PROVIDER, tags.get(0), MetricNames.TAG_MODEL, tags.get(1))
+                .register(registry));
+        this.tokenCounters = new MeterCache<>(tags -> Counter.builder(MetricNames.TOKENS)
+                .description("Tokens reported by providers")
+                .tags(MetricNames.TAG_PROVIDER, tags.get(0), MetricNames.TAG_MODEL, tags.get(1), MetricNames.TAG_TYPE, tags.get(2))
+                .register(registry));
+        this.costCounters = new MeterCache<>(tags -> Counter.builder(MetricNames.COST).baseUnit("usd")
+                .description("Spend at the configured prices")
+                .tags(MetricNames.TAG_PROVIDER, tags.get(0), MetricNames.TAG_MODEL, tags.get(1))
+                .register(registry));
     }
 
     /** Records nothing. */
@@ -99,15 +126,13 @@ public final class GatewayMetrics {
         String provider = slash < 0 ? providerAndModel : providerAndModel.substring(0, slash);
         String model = modelTag(provider, slash < 0 ? null : providerAndModel.substring(slash + 1));
         if (tokens.input() > 0) {
-            tokenCounter(provider, model, "input").increment(tokens.input());
+            tokenCounters.get(provider, model, "input").increment(tokens.input());
         }
         if (tokens.output() > 0) {
-            tokenCounter(provider, model, "output").increment(tokens.output());
+            tokenCounters.get(provider, model, "output").increment(tokens.output());
         }
         if (costMicros > 0) {
-            Counter.builder(MetricNames.COST).baseUnit("usd").description("Spend at the configured prices")
-                    .tags(MetricNames.TAG_PROVIDER, provider, MetricNames.TAG_MODEL, model)
-                    .register(registry).increment(costMicros / 1_000_000.0);
+            costCounters.get(provider, model).increment(costMicros / 1_000_000.0);
         }
     }
 
@@ -140,28 +165,15 @@ public final class GatewayMetrics {
     }
 
     Timer upstreamTimer(String provider, String model, String mode, String outcome) {
-        return Timer.builder(MetricNames.UPSTREAM_REQUESTS).description("Upstream calls, to their last byte")
-                .tags(MetricNames.TAG_PROVIDER, provider, MetricNames.TAG_MODEL, model, MetricNames.TAG_MODE, mode,
-                        MetricNames.TAG_OUTCOME, outcome)
-                .register(registry);
+        return upstreamTimers.get(provider, model, mode, outcome);
     }
 
     Timer firstEventTimer(String provider, String model) {
-        return Timer.builder(MetricNames.UPSTREAM_FIRST_EVENT).description("Time to the first event of an upstream stream")
-                .tags(MetricNames.TAG_PROVIDER, provider, MetricNames.TAG_MODEL, model)
-                .register(registry);
+        return firstEventTimers.get(provider, model);
     }
 
     Timer eventGapTimer(String provider, String model) {
-        return Timer.builder(MetricNames.UPSTREAM_EVENT_GAP).description("Gaps between events of an upstream stream")
-                .tags(MetricNames.TAG_PROVIDER, provider, MetricNames.TAG_MODEL, model)
-                .register(registry);
-    }
-
-    private Counter tokenCounter(String provider, String model, String type) {
-        return Counter.builder(MetricNames.TOKENS).description("Tokens reported by providers")
-                .tags(MetricNames.TAG_PROVIDER, provider, MetricNames.TAG_MODEL, model, MetricNames.TAG_TYPE, type)
-                .register(registry);
+        return eventGapTimers.get(provider, model);
     }
 
     /** The outcome tag of an upstream failure: a fixed set. */

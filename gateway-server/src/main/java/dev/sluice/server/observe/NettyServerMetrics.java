@@ -1,5 +1,6 @@
 package dev.sluice.server.observe;
 
+import dev.sluice.core.metrics.MeterCache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -20,12 +21,27 @@ final class NettyServerMetrics implements HttpServerMetricsRecorder {
 
     private static final String PREFIX = "reactor.netty.http.server.";
 
-    private final MeterRegistry registry;
+    private final MeterCache<DistributionSummary> received;
+    private final MeterCache<DistributionSummary> sent;
+    private final MeterCache<Counter> errors;
+    private final MeterCache<Timer> receivedTime;
+    private final MeterCache<Timer> sentTime;
+    private final MeterCache<Timer> responseTime;
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger activeConnections = new AtomicInteger();
 
     NettyServerMetrics(MeterRegistry registry) {
-        this.registry = registry;
+        this.received = new MeterCache<>(tags -> DistributionSummary.builder(PREFIX + "data.received").baseUnit("bytes")
+                .tag("uri", tags.get(0)).register(registry));
+        this.sent = new MeterCache<>(tags -> DistributionSummary.builder(PREFIX + "data.sent").baseUnit("bytes")
+                .tag("uri", tags.get(0)).register(registry));
+        this.errors = new MeterCache<>(tags -> Counter.builder(PREFIX + "errors").tag("uri", tags.get(0)).register(registry));
+        this.receivedTime = new MeterCache<>(tags -> Timer.builder(PREFIX + "data.received.time")
+                .tags("uri", tags.get(0), "method", tags.get(1)).register(registry));
+        this.sentTime = new MeterCache<>(tags -> Timer.builder(PREFIX + "data.sent.time")
+                .tags("uri", tags.get(0), "method", tags.get(1), "status", tags.get(2)).register(registry));
+        this.responseTime = new MeterCache<>(tags -> Timer.builder(PREFIX + "response.time")
+                .tags("uri", tags.get(0), "method", tags.get(1), "status", tags.get(2)).register(registry));
         Gauge.builder(PREFIX + "connections.total", connections, AtomicInteger::get)
                 .description("Connections open").register(registry);
         Gauge.builder(PREFIX + "connections.active", activeConnections, AtomicInteger::get)
@@ -34,32 +50,32 @@ final class NettyServerMetrics implements HttpServerMetricsRecorder {
 
     @Override
     public void recordDataReceived(SocketAddress remoteAddress, String uri, long bytes) {
-        DistributionSummary.builder(PREFIX + "data.received").baseUnit("bytes").tag("uri", uri).register(registry).record(bytes);
+        received.get(uri).record(bytes);
     }
 
     @Override
     public void recordDataSent(SocketAddress remoteAddress, String uri, long bytes) {
-        DistributionSummary.builder(PREFIX + "data.sent").baseUnit("bytes").tag("uri", uri).register(registry).record(bytes);
+        sent.get(uri).record(bytes);
     }
 
     @Override
     public void incrementErrorsCount(SocketAddress remoteAddress, String uri) {
-        Counter.builder(PREFIX + "errors").tag("uri", uri).register(registry).increment();
+        errors.get(uri).increment();
     }
 
     @Override
     public void recordDataReceivedTime(String uri, String method, Duration time) {
-        Timer.builder(PREFIX + "data.received.time").tags("uri", uri, "method", method).register(registry).record(time);
+        receivedTime.get(uri, method).record(time);
     }
 
     @Override
     public void recordDataSentTime(String uri, String method, String status, Duration time) {
-        Timer.builder(PREFIX + "data.sent.time").tags("uri", uri, "method", method, "status", status).register(registry).record(time);
+        sentTime.get(uri, method, status).record(time);
     }
 
     @Override
     public void recordResponseTime(String uri, String method, String status, Duration time) {
-        Timer.builder(PREFIX + "response.time").tags("uri", uri, "method", method, "status", status).register(registry).record(time);
+        responseTime.get(uri, method, status).record(time);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.sluice.server.observe;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.sluice.core.metrics.MeterCache;
 import dev.sluice.core.metrics.MetricNames;
 import dev.sluice.core.metrics.RequestTrace;
 import dev.sluice.core.usage.TokenCounts;
@@ -43,8 +44,12 @@ public final class RequestObserver implements BiFunction<HttpServerRequest, Http
             Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
             Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5)};
 
+    // Status classes by hundreds; anything above 5xx counts as 5xx.
+    private static final String[] STATUS_CLASSES = {"0xx", "1xx", "2xx", "3xx", "4xx", "5xx"};
+
     private final HttpRoutes routes;
-    private final MeterRegistry registry;
+    private final MeterCache<Timer> requests;
+    private final MeterCache<Timer> overheads;
     private final AccessLog accessLog;
     private final Set<String> catalogue;
     private final Clock clock;
@@ -55,7 +60,15 @@ public final class RequestObserver implements BiFunction<HttpServerRequest, Http
      */
     public RequestObserver(HttpRoutes routes, MeterRegistry registry, AccessLog accessLog, Set<String> catalogue, Clock clock) {
         this.routes = routes;
-        this.registry = registry;
+        this.requests = new MeterCache<>(tags -> Timer.builder(MetricNames.REQUESTS).description("HTTP requests, to their last byte")
+                .tags(MetricNames.TAG_ROUTE, tags.get(0), MetricNames.TAG_METHOD, tags.get(1), MetricNames.TAG_STATUS, tags.get(2),
+                        MetricNames.TAG_OUTCOME, tags.get(3), MetricNames.TAG_PROVIDER, tags.get(4), MetricNames.TAG_MODEL, tags.get(5))
+                .register(registry));
+        this.overheads = new MeterCache<>(tags -> Timer.builder(MetricNames.REQUEST_OVERHEAD)
+                .description("Time in the gateway excluding upstream calls, to the first byte")
+                .serviceLevelObjectives(OVERHEAD_BUCKETS)
+                .tags(MetricNames.TAG_ROUTE, tags.get(0), MetricNames.TAG_PROVIDER, tags.get(1))
+                .register(registry));
         this.accessLog = accessLog;
         this.catalogue = Set.copyOf(catalogue);
         this.clock = clock;
@@ -105,16 +118,9 @@ public final class RequestObserver implements BiFunction<HttpServerRequest, Http
         String provider = trace.provider() == null ? MetricNames.NONE : trace.provider();
         String model = trace.model() == null ? MetricNames.NONE
                 : catalogue.contains(provider + "/" + trace.model()) ? trace.model() : MetricNames.OTHER;
-        Timer.builder(MetricNames.REQUESTS).description("HTTP requests, to their last byte")
-                .tags(MetricNames.TAG_ROUTE, route, MetricNames.TAG_METHOD, method, MetricNames.TAG_STATUS, (status / 100) + "xx",
-                        MetricNames.TAG_OUTCOME, outcome, MetricNames.TAG_PROVIDER, provider, MetricNames.TAG_MODEL, model)
-                .register(registry)
+        requests.get(route, method, STATUS_CLASSES[Math.min(status / 100, 5)], outcome, provider, model)
                 .record(end - trace.startNanos(), TimeUnit.NANOSECONDS);
-        Timer.builder(MetricNames.REQUEST_OVERHEAD).description("Time in the gateway excluding upstream calls, to the first byte")
-                .serviceLevelObjectives(OVERHEAD_BUCKETS)
-                .tags(MetricNames.TAG_ROUTE, route, MetricNames.TAG_PROVIDER, provider)
-                .register(registry)
-                .record(overhead, TimeUnit.NANOSECONDS);
+        overheads.get(route, provider).record(overhead, TimeUnit.NANOSECONDS);
         if (accessLog != null) {
             accessLog.write(line(method, route, path, id, status, outcome, end - trace.startNanos(), overhead, trace.upstreamNanos(end), trace));
         }
