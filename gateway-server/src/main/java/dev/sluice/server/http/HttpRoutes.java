@@ -62,8 +62,7 @@ public final class HttpRoutes implements BiFunction<HttpServerRequest, HttpServe
      * metrics and logs, where raw paths would be unbounded. {@link #UNMATCHED} when no route fits.
      */
     public String template(HttpMethod method, String path) {
-        int query = path.indexOf('?');
-        String[] parts = (query < 0 ? path : path.substring(0, query)).substring(path.startsWith("/") ? 1 : 0).split("/", -1);
+        String[] parts = PathPattern.segments(path);
         String anyMethod = null;
         for (Entry entry : entries) {
             if (entry.path.matches(parts)) {
@@ -87,18 +86,22 @@ public final class HttpRoutes implements BiFunction<HttpServerRequest, HttpServe
     public Publisher<Void> apply(HttpServerRequest request, HttpServerResponse response) {
         String path = request.fullPath();
         WireFormat format = ErrorResponder.formatOf(path);
-        Set<String> allowed = new LinkedHashSet<>();
+        String[] parts = PathPattern.segments(path);
+        Set<String> allowed = null;
         for (Entry entry : entries) {
-            Map<String, String> params = entry.path.match(path);
+            Map<String, String> params = entry.path.match(parts);
             if (params != null) {
                 if (entry.method.equals(request.method())) {
                     return Mono.defer(() -> Mono.from(entry.handler.handle(request, response, params)))
                             .onErrorResume(error -> errors.send(response, error, format));
                 }
+                if (allowed == null) {
+                    allowed = new LinkedHashSet<>();
+                }
                 allowed.add(entry.method.name());
             }
         }
-        if (allowed.isEmpty()) {
+        if (allowed == null) {
             return errors.send(response, new GatewayException(404, "invalid_request_error", "unknown_url", null,
                     "Unknown request URL: " + request.method().name() + " " + path + "."), format);
         }

@@ -3,6 +3,7 @@ package dev.sluice.server.http;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -44,23 +45,28 @@ final class PathPattern {
         return true;
     }
 
-    /** The placeholder values when the path matches, decoded; {@code null} when it does not. */
-    Map<String, String> match(String path) {
-        String[] parts = path.substring(1).split("/", endsWithRest ? segments.length : -1);
-        if (parts.length != segments.length) {
+    /** A request path's segments, without the leading {@code /} and the query: split once, matched against every route. */
+    static String[] segments(String path) {
+        int query = path.indexOf('?');
+        return (query < 0 ? path : path.substring(0, query)).substring(path.startsWith("/") ? 1 : 0).split("/", -1);
+    }
+
+    /** The placeholder values when the path's {@link #segments} fit the pattern, decoded; {@code null} when they do not. */
+    Map<String, String> match(String[] parts) {
+        if (!matches(parts)) {
             return null;
         }
         Map<String, String> params = null;
-        for (int i = 0; i < parts.length; i++) {
+        for (int i = 0; i < segments.length; i++) {
             String segment = segments[i];
             if (segment.startsWith("{") && segment.endsWith("}")) {
                 if (params == null) {
                     params = new HashMap<>(2);
                 }
-                String name = segment.substring(1, segment.length() - (segment.endsWith(REST) ? REST.length() : 1));
-                params.put(name, QueryStringDecoder.decodeComponent(parts[i], StandardCharsets.UTF_8));
-            } else if (!segment.equals(parts[i])) {
-                return null;
+                boolean rest = segment.endsWith(REST);
+                String name = segment.substring(1, segment.length() - (rest ? REST.length() : 1));
+                String value = rest ? String.join("/", Arrays.asList(parts).subList(i, parts.length)) : parts[i];
+                params.put(name, QueryStringDecoder.decodeComponent(value, StandardCharsets.UTF_8));
             }
         }
         return params == null ? Map.of() : params;
