@@ -32,6 +32,7 @@ public final class ProviderHttpClient {
     private static final Duration MAX_IDLE_TIME = Duration.ofSeconds(60);
     // A burst beyond the pool waits this long for a connection, then fails instead of queueing forever.
     private static final Duration PENDING_ACQUIRE_TIMEOUT = Duration.ofSeconds(45);
+    private static final String UPSTREAM = "upstream";
 
     private final String provider;
     private final Duration timeout;
@@ -79,6 +80,8 @@ public final class ProviderHttpClient {
                         return isSuccess(response) ? bytes : bytes.flatMap(error -> Mono.error(statusError(response, error)));
                     })
                     // Fires only if no headers came by then: a body still arriving is the request timeout's business.
+                    // Named, so that the timeout need not work a name out of the operator chain on every call.
+                    .name(UPSTREAM)
                     .timeout(Mono.delay(timeout, timer).flatMap(tick -> answered.get() ? Mono.never() : Mono.just(tick)))
                     .onErrorMap(error -> UpstreamErrors.map(provider, timeout, error));
         });
@@ -94,6 +97,7 @@ public final class ProviderHttpClient {
                 .response((response, content) -> isSuccess(response)
                         ? SseBodies.events(content)
                         : errorBody(response, content))
+                .name(UPSTREAM)
                 .timeout(Mono.delay(timeout, timer), event -> Mono.never())
                 .onErrorMap(error -> UpstreamErrors.map(provider, timeout, error));
     }

@@ -30,6 +30,8 @@ import java.util.function.Function;
 public final class ResilientCalls {
 
     private final Map<String, KeyPool> pools = new HashMap<>();
+    private static final String ATTEMPT = "upstream attempt";
+
     private final Scheduler timer;
     private final ResilienceEvents events;
     private final DoubleSupplier random;
@@ -79,6 +81,8 @@ public final class ResilientCalls {
                     return Mono.defer(() -> {
                                 Attempt attempt = tries.begin();
                                 return started(tries, send, attempt)
+                                        // Named, so that the timeout need not work a name out of the chain per call.
+                                        .name(ATTEMPT)
                                         .timeout(tries.remaining(), timer)
                                         .onErrorMap(TimeoutException.class, timeout -> tries.requestTimedOut())
                                         .doOnSuccess(answer -> tries.succeeded())
@@ -107,6 +111,7 @@ public final class ResilientCalls {
                     return Flux.defer(() -> {
                                 Attempt attempt = tries.begin();
                                 return started(tries, send, attempt)
+                                        .name(ATTEMPT)
                                         // Before the first item the whole request's time applies (the adapter's
                                         // first-byte timeout is usually shorter); after it, the idle timeout too.
                                         .timeout(Mono.delay(tries.remaining(), timer),
