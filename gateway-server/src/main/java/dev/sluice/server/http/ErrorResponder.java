@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.netty.channel.AbortedException;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
@@ -26,8 +27,15 @@ public final class ErrorResponder {
         return path.startsWith("/genai/") ? WireFormat.GEMINI : WireFormat.OPENAI;
     }
 
-    /** Answers with the error, unless the response has already started, where nothing more can be said. */
+    /**
+     * Answers with the error, unless the response has already started, where nothing more can be said, or the caller
+     * has gone away, where nobody is left to hear it.
+     */
     public Mono<Void> send(HttpServerResponse response, Throwable error, WireFormat format) {
+        if (error instanceof AbortedException) {
+            log.debug("the caller closed its connection before the answer: {}", error.getMessage());
+            return Mono.empty();
+        }
         if (response.hasSentHeaders()) {
             return Mono.empty();
         }
