@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Measures what Sluice adds to a request, side by side with nginx as a plain reverse proxy, on this machine, in
 # one run, on loopback only. It starts the mock upstream (benchmarks.jar), Sluice (gateway-server/target/sluice.jar)
-# with providers pointed at the mock, and nginx when installed; drives the same load at each (direct to the mock,
-# through nginx, through Sluice) and prints one Markdown table.
+# with providers pointed at the mock, nginx when installed, and the Reactor Netty floor (BareProxy: the server and
+# pooled client Sluice is built on, doing nothing else); drives the same load at each (direct to the mock, through
+# nginx, through the floor, through Sluice) and prints one Markdown table.
 #
 #   benchmarks/compare.sh            full run: a few minutes on 2 cores
 #   benchmarks/compare.sh --smoke    every step for a second or so: proves the script still works (CI)
@@ -21,10 +22,11 @@ esac
 
 if [ "$MODE" = smoke ]; then
   LAT_ROUNDS=1; LAT_SECONDS=1; WARMUP_SECONDS=1; RATE_STEPS="16"; RATE_SECONDS=1; STREAM_REQUESTS=5; STREAM_WARMUP=2; BATCH_LINES=1000
+  BATCH_WARMUP_LINES=200
   PREWARM_SECONDS=1
 else
   LAT_ROUNDS=3; LAT_SECONDS=5; WARMUP_SECONDS=2; RATE_STEPS="64 256 512 1024 2048"; RATE_SECONDS=6; STREAM_REQUESTS=100; STREAM_WARMUP=20
-  BATCH_LINES=100000; PREWARM_SECONDS=10
+  BATCH_LINES=100000; BATCH_WARMUP_LINES=20000; PREWARM_SECONDS=10
 fi
 SLUICE_JAVA_OPTS=${SLUICE_JAVA_OPTS:--Xmx256m}
 
@@ -108,6 +110,11 @@ SLUICE_PID=$!
 PIDS+=($SLUICE_PID)
 SLUICE=$(wait_for_url "$WORK/sluice.log" "sluice listening on")
 echo "compare: Sluice at $SLUICE (JVM flags: $SLUICE_JAVA_OPTS)"
+
+"$JAVA" "${QUIET_JAVA[@]}" $SLUICE_JAVA_OPTS -cp "$BENCH_JAR" dev.sluice.benchmarks.floor.BareProxy --upstream "$MOCK" >"$WORK/floor.log" 2>&1 &
+PIDS+=($!)
+FLOOR=$(wait_for_url "$WORK/floor.log" "bare proxy listening on")
+echo "compare: Reactor Netty floor (BareProxy) at $FLOOR (JVM flags: $SLUICE_JAVA_OPTS)"
 
 NGINX_URL=""
 if [ -n "$NGINX" ]; then
@@ -202,7 +209,7 @@ best_rate() {
 declare -A TARGETS=([direct]="$MOCK" [sluice]="$SLUICE")
 NAMES=(direct)
 [ -n "$NGINX_URL" ] && { TARGETS[nginx]="$NGINX_URL"; NAMES+=(nginx); }
-NAMES+=(sluice)
+TARGETS[floor]="$FLOOR"; NAMES+=(floor sluice)
 model_for() { if [ "$1" = sluice ]; then echo "$2/bench-model"; else echo bench-model; fi; }
 path_for() { if [ "$1" = sluice ]; then echo "/v1/chat/completions"; else echo "$3/v1/chat/completions"; fi; }
 
@@ -231,6 +238,8 @@ for name in "${NAMES[@]}"; do
   echo "${RATE[$name]}" | sed "s/^/compare: rate     $name: /"
 done
 for name in "${NAMES[@]}"; do
+  # The floor reads each answer whole before passing it on: it has nothing to say about streams.
+  [ "$name" = floor ] && continue
   STREAM[$name]=$(stream "${TARGETS[$name]}$(path_for "$name" stream "/chunks=20/chunk_gap_ms=10")" "$(model_for "$name" stream)")
   echo "compare: stream   $name: ${STREAM[$name]}"
 done
@@ -243,8 +252,8 @@ if [ -n "$NGINX_URL" ]; then
   for pid in $(pgrep -P "$NGINX_PID" || true) "$NGINX_PID"; do NGINX_RSS=$((NGINX_RSS + $(rss_kb "$pid" VmHWM))); done
 fi
 
-echo "compare: batch of $BATCH_LINES lines (BatchThroughput, -Xmx256m, H2, upstream $MOCK/v1)"
-BATCH_OUT=$(timeout 900 "$JAVA" "${QUIET_JAVA[@]}" -Xmx256m -cp "$BENCH_JAR" dev.sluice.benchmarks.BatchThroughput "$BATCH_LINES" - "$MOCK/v1" 2>"$WORK/batch.err" || true)
+echo "compare: batch of $BATCH_LINES lines after a warm-up batch of $BATCH_WARMUP_LINES (BatchThroughput, -Xmx256m, H2, upstream $MOCK/v1)"
+BATCH_OUT=$(timeout 900 "$JAVA" "${QUIET_JAVA[@]}" -Xmx256m -cp "$BENCH_JAR" dev.sluice.benchmarks.BatchThroughput "$BATCH_LINES" - "$MOCK/v1" "$BATCH_WARMUP_LINES" 2>"$WORK/batch.err" || true)
 echo "$BATCH_OUT" | sed 's/^/compare: /'
 BATCH_RATE=$(sed -n 's/^batch: \([0-9]*\) lines\/s.*/\1/p' <<<"$BATCH_OUT")
 BATCH_HEAP=$(sed -n 's/^batch: peak heap in use \([0-9]*\) MB.*/\1/p' <<<"$BATCH_OUT")
@@ -257,6 +266,8 @@ verdict() { awk "BEGIN { if ($1) print \"met\"; else print \"missed\" }"; }
 
 D_P50=$(median "${LAT[direct]}" p50_ms); D_P99=$(median "${LAT[direct]}" p99_ms)
 S_P50=$(median "${LAT[sluice]}" p50_ms); S_P99=$(median "${LAT[sluice]}" p99_ms)
+F_P50=$(median "${LAT[floor]}" p50_ms); F_P99=$(median "${LAT[floor]}" p99_ms)
+read -r F_RATE F_RATE_C F_RATE_P99 <<<"$(best_rate <<<"${RATE[floor]}")"
 read -r S_RATE S_RATE_C S_RATE_P99 <<<"$(best_rate <<<"${RATE[sluice]}")"
 read -r D_RATE D_RATE_C D_RATE_P99 <<<"$(best_rate <<<"${RATE[direct]}")"
 D_TTFT=$(field "${STREAM[direct]}" ttft_p50_ms); D_GAP=$(field "${STREAM[direct]}" gap_mean_ms)
@@ -282,20 +293,23 @@ fi
 echo
 echo "Load: $([ "$LOAD_TOOL" = wrk ] && echo "wrk (unary; closed loop, C connections)" || echo "LoadDriver (unary; closed loop, C connections)"), LoadDriver (streams, one at a time); mode $MODE."
 echo
-echo "| Measure | Direct to mock | nginx | Sluice | Target (Sluice) |"
-echo "| --- | --- | --- | --- | --- |"
-echo "| Latency p50 at concurrency 1, zero-delay upstream, median of $LAT_ROUNDS rounds (ms; nginx and Sluice: added) | $(fmt "$D_P50") | $(nginx_col "$(added "${N_P50:-}" "$D_P50")") | $(added "$S_P50" "$D_P50") | |"
-echo "| Latency p99 at concurrency 1, zero-delay upstream, median of $LAT_ROUNDS rounds (ms; nginx and Sluice: added) | $(fmt "$D_P99") | $(nginx_col "$(added "${N_P99:-}" "$D_P99")") | $(added "$S_P99" "$D_P99") | added p99 ≤ 2× nginx's: $P99_TARGET |"
-echo "| Highest sustained rate, 20 ms upstream, p99 < 1 s, < 0.1% errors (req/s, at concurrency) | $D_RATE (c=$D_RATE_C) | $(nginx_col "${N_RATE:-} (c=${N_RATE_C:-})") | $S_RATE (c=$S_RATE_C) | ≥ 80% of nginx's: $RATE_TARGET |"
-echo "| Stream: time to first token p50 (ms; nginx and Sluice: added) | $(fmt "$D_TTFT") | $(nginx_col "$(added "${N_TTFT:-}" "$D_TTFT")") | $(added "$S_TTFT" "$D_TTFT") | |"
-echo "| Stream: mean gap between tokens, 10 ms upstream gap (ms; nginx and Sluice: added) | $(fmt "$D_GAP") | $(nginx_col "$(added "${N_GAP:-}" "$D_GAP")") | $(added "$S_GAP" "$D_GAP") | |"
-echo "| Resident memory: idle / peak under load / 5 s after (MB) | | $(nginx_col "peak $(( ${NGINX_RSS:-0} / 1024 )) (all workers)") | $((RSS_IDLE / 1024)) / $((RSS_PEAK / 1024)) / $((RSS_AFTER / 1024)) | peak < 512 MB: $RSS_TARGET |"
-echo "| Batch of $BATCH_LINES lines, zero-delay upstream: lines/s, peak heap (MB) | | | ${BATCH_RATE:-n/a} lines/s, ${BATCH_HEAP:-n/a} MB ($BATCH_DONE) | > 5,000 lines/s, heap < 256 MB: $BATCH_TARGET |"
+echo "| Measure | Direct to mock | nginx | Reactor Netty floor | Sluice | Target (Sluice) |"
+echo "| --- | --- | --- | --- | --- | --- |"
+echo "| Latency p50 at concurrency 1, zero-delay upstream, median of $LAT_ROUNDS rounds (ms; others: added) | $(fmt "$D_P50") | $(nginx_col "$(added "${N_P50:-}" "$D_P50")") | $(added "$F_P50" "$D_P50") | $(added "$S_P50" "$D_P50") | |"
+echo "| Latency p99 at concurrency 1, zero-delay upstream, median of $LAT_ROUNDS rounds (ms; others: added) | $(fmt "$D_P99") | $(nginx_col "$(added "${N_P99:-}" "$D_P99")") | $(added "$F_P99" "$D_P99") | $(added "$S_P99" "$D_P99") | added p99 ≤ 2× nginx's: $P99_TARGET |"
+echo "| Highest sustained rate, 20 ms upstream, p99 < 1 s, < 0.1% errors (req/s, at concurrency) | $D_RATE (c=$D_RATE_C) | $(nginx_col "${N_RATE:-} (c=${N_RATE_C:-})") | $F_RATE (c=$F_RATE_C) | $S_RATE (c=$S_RATE_C) | ≥ 80% of nginx's: $RATE_TARGET |"
+echo "| Stream: time to first token p50 (ms; others: added) | $(fmt "$D_TTFT") | $(nginx_col "$(added "${N_TTFT:-}" "$D_TTFT")") | | $(added "$S_TTFT" "$D_TTFT") | |"
+echo "| Stream: mean gap between tokens, 10 ms upstream gap (ms; others: added) | $(fmt "$D_GAP") | $(nginx_col "$(added "${N_GAP:-}" "$D_GAP")") | | $(added "$S_GAP" "$D_GAP") | |"
+echo "| Resident memory: idle / peak under load / 5 s after (MB) | | $(nginx_col "peak $(( ${NGINX_RSS:-0} / 1024 )) (all workers)") | | $((RSS_IDLE / 1024)) / $((RSS_PEAK / 1024)) / $((RSS_AFTER / 1024)) | peak < 512 MB: $RSS_TARGET |"
+echo "| Batch of $BATCH_LINES lines, zero-delay upstream: lines/s, peak heap (MB) | | | | ${BATCH_RATE:-n/a} lines/s, ${BATCH_HEAP:-n/a} MB ($BATCH_DONE) | > 5,000 lines/s, heap < 256 MB: $BATCH_TARGET |"
+echo
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "n/a"; else printf "%.0f%%", 100 * a / b }'; }
+echo "Sluice's sustained rate: $(pct "$S_RATE" "${N_RATE:-}") of nginx's, $(pct "$S_RATE" "$F_RATE") of the Reactor Netty floor's."
 echo
 
 # A smoke run proves that every step produced a figure; it asserts no target.
 if [ "$MODE" = smoke ]; then
-  for value in "$D_P99" "$S_P99" "$S_TTFT" "$BATCH_RATE"; do
+  for value in "$D_P99" "$F_P99" "$S_P99" "$S_TTFT" "$BATCH_RATE"; do
     case "$value" in ""|nan|NaN) echo "compare: smoke run FAILED: a measurement produced no figure" >&2; exit 1 ;; esac
   done
   [ "$S_RATE" != 0 ] || { echo "compare: smoke run FAILED: no rate step passed through Sluice" >&2; exit 1; }

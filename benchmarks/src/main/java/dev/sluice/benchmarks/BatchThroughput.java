@@ -20,11 +20,12 @@ import java.util.Map;
 
 /**
  * Runs one large batch through the engine and prints lines per second and the peak heap:
- * {@code java -Xmx256m -cp benchmarks/target/benchmarks.jar dev.sluice.benchmarks.BatchThroughput [lines] [store-url|-] [upstream-base-url]}.
+ * {@code java -Xmx256m -cp benchmarks/target/benchmarks.jar dev.sluice.benchmarks.BatchThroughput [lines] [store-url|-] [upstream-base-url] [warm-up-lines]}.
  * Without an upstream the lines go to the built-in zero-latency {@code mock} provider; with one (such as the
  * {@link dev.sluice.benchmarks.upstream.MockUpstream} process, {@code http://127.0.0.1:PORT/v1}) they go over HTTP to
  * an {@code openai} provider there, as in production. The input file is generated as a stream, so neither it nor
- * the results ever sit in memory whole.
+ * the results ever sit in memory whole. A warm-up batch, when asked for, runs first and is not measured: a gateway
+ * that has served for a while has its hot paths compiled, and a fresh JVM spends much of its first seconds compiling.
  */
 public final class BatchThroughput {
 
@@ -35,7 +36,8 @@ public final class BatchThroughput {
         int lines = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         Path directory = Files.createTempDirectory("sluice-batch-bench");
         String url = args.length > 1 && !args[1].equals("-") ? args[1] : "r2dbc:h2:file:///" + directory.toAbsolutePath().resolve("sluice");
-        String upstream = args.length > 2 ? args[2] : null;
+        String upstream = args.length > 2 && !args[2].equals("-") ? args[2] : null;
+        int warmUpLines = args.length > 3 ? Integer.parseInt(args[3]) : 0;
         Store store = R2dbcStore.open(url, 10).block(Duration.ofSeconds(30));
         Gateway gateway = Gateway.builder()
                 .store(store)
@@ -47,17 +49,13 @@ public final class BatchThroughput {
         System.out.printf("batch: %d lines to %s, store %s%n", lines, upstream == null ? "the built-in mock provider" : upstream,
                 url.startsWith("r2dbc:h2:") ? "H2 (embedded)" : url.replaceAll("//[^@/]*@", "//"));
         try {
-            Flux<byte[]> content = Flux.range(0, lines).buffer(1000).map(numbers -> chunk(numbers, model));
-            StoredFile input = gateway.files().upload(Caller.anonymous(), "bench.jsonl", "batch", null, content).block(Duration.ofMinutes(5));
+            if (warmUpLines > 0) {
+                Batch warmUp = run(gateway, warmUpLines, model);
+                System.out.printf("batch: warm-up of %d lines %s, not measured%n", warmUpLines, warmUp.status().wire());
+            }
             HeapSampler heap = HeapSampler.start();
             Instant start = Instant.now();
-            Batch batch = gateway.batches().create(Caller.anonymous(),
-                    new BatchRequest(input.id(), "/v1/chat/completions", "24h", Map.of(), null)).block(Duration.ofSeconds(30));
-            Batch done = batch;
-            while (!done.status().isFinal()) {
-                Thread.sleep(500);
-                done = gateway.batches().get(batch.id(), Caller.anonymous()).block(Duration.ofSeconds(30));
-            }
+            Batch done = run(gateway, lines, model);
             Duration took = Duration.between(start, Instant.now());
             System.out.printf("batch: %d lines, status %s, completed %d, failed %d%n", lines, done.status().wire(),
                     done.counts().completed(), done.counts().failed());
@@ -68,6 +66,20 @@ public final class BatchThroughput {
         } finally {
             gateway.close().block(Duration.ofSeconds(30));
         }
+    }
+
+    /** Uploads a generated input file of {@code lines} lines, then runs it as a batch to its end. */
+    private static Batch run(Gateway gateway, int lines, String model) throws InterruptedException {
+        Flux<byte[]> content = Flux.range(0, lines).buffer(1000).map(numbers -> chunk(numbers, model));
+        StoredFile input = gateway.files().upload(Caller.anonymous(), "bench.jsonl", "batch", null, content).block(Duration.ofMinutes(5));
+        Batch batch = gateway.batches().create(Caller.anonymous(),
+                new BatchRequest(input.id(), "/v1/chat/completions", "24h", Map.of(), null)).block(Duration.ofSeconds(30));
+        Batch done = batch;
+        while (!done.status().isFinal()) {
+            Thread.sleep(200);
+            done = gateway.batches().get(batch.id(), Caller.anonymous()).block(Duration.ofSeconds(30));
+        }
+        return done;
     }
 
     private static byte[] chunk(List<Integer> numbers, String model) {
