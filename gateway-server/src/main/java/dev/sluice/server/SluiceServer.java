@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.core.ExecutorSettings;
 import dev.sluice.core.Gateway;
 import dev.sluice.core.store.r2dbc.R2dbcStore;
+import dev.sluice.providers.http.EventLoopTimer;
 import dev.sluice.server.admin.VirtualKeyRoutes;
 import dev.sluice.server.anthropic.AnthropicRoutes;
 import dev.sluice.server.async.AsyncRoutes;
@@ -74,6 +75,8 @@ public final class SluiceServer implements AutoCloseable {
                     Gateway.Builder builder = Gateway.builder()
                             .store(store)
                             .clock(clock)
+                            // A request's timeouts and back-offs are kept by its own event loop.
+                            .timer(EventLoopTimer.withFallback(Schedulers.parallel()))
                             .resultTtl(Duration.ofSeconds(config.async().resultTtlSeconds()))
                             .jobSettings(ExecutorSettings.DEFAULTS.withMaxConcurrency(config.async().maxConcurrency())
                                     .withLease(Duration.ofSeconds(config.async().leaseSeconds())))
