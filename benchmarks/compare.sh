@@ -86,11 +86,19 @@ free_port() {
 }
 
 rss_kb() { awk -v key="$2:" '$1 == key {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+# CPU time (user + system, in clock ticks) the processes in $CPU_PIDS have used so far.
+CPU_PIDS=""
+cpu_ticks() {
+  local sum=0 pid
+  for pid in $CPU_PIDS; do sum=$((sum + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0))); done
+  echo "$sum"
+}
 
 # ------------------------------------------------------------------------------------------------ processes
 echo "compare: mode $MODE; work directory $WORK"
 "$JAVA" "${QUIET_JAVA[@]}" -Xmx512m -cp "$BENCH_JAR" dev.sluice.benchmarks.upstream.MockUpstream --port 0 >"$WORK/mock.log" 2>&1 &
-PIDS+=($!)
+MOCK_PID=$!
+PIDS+=($MOCK_PID)
 MOCK=$(wait_for_url "$WORK/mock.log" "listening on")
 echo "compare: mock upstream at $MOCK"
 
@@ -112,7 +120,8 @@ SLUICE=$(wait_for_url "$WORK/sluice.log" "sluice listening on")
 echo "compare: Sluice at $SLUICE (JVM flags: $SLUICE_JAVA_OPTS)"
 
 "$JAVA" "${QUIET_JAVA[@]}" $SLUICE_JAVA_OPTS -cp "$BENCH_JAR" dev.sluice.benchmarks.floor.BareProxy --upstream "$MOCK" >"$WORK/floor.log" 2>&1 &
-PIDS+=($!)
+FLOOR_PID=$!
+PIDS+=($FLOOR_PID)
 FLOOR=$(wait_for_url "$WORK/floor.log" "bare proxy listening on")
 echo "compare: Reactor Netty floor (BareProxy) at $FLOOR (JVM flags: $SLUICE_JAVA_OPTS)"
 
@@ -173,15 +182,18 @@ unary() {
     for c in ${steps//,/ }; do
       local threads=$(( c > 1 ? 2 : 1 ))
       timeout $((seconds + WARMUP_SECONDS + 30)) wrk -t"$threads" -c"$c" -d"${WARMUP_SECONDS}s" --timeout 5s -s "$lua" "$url" >/dev/null 2>&1 || true
+      local ticks; ticks=$(cpu_ticks)
       timeout $((seconds + 30)) wrk -t"$threads" -c"$c" -d"${seconds}s" --timeout 5s --latency -s "$lua" "$url" >"$WORK/wrk.out" 2>&1 || true
-      awk -v c="$c" '
+      ticks=$(( $(cpu_ticks) - ticks ))
+      awk -v c="$c" -v ticks="$ticks" -v hz="$(getconf CLK_TCK)" '
         function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
         $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) }
         /requests in/ { requests = $1 }
         /Requests\/sec/ { rps = $2 }
         /Non-2xx/ { non2xx = $NF }
         /Socket errors/ { gsub(",", ""); errs = $4 + $6 + $8 + $10 }
-        END { printf "mode=unary concurrency=%d requests=%d errors=%d rps=%.1f p50_ms=%.3f p99_ms=%.3f\n", c, requests, non2xx + errs, rps, p50, p99 }
+        END { printf "mode=unary concurrency=%d requests=%d errors=%d rps=%.1f p50_ms=%.3f p99_ms=%.3f cpu_us=%.0f\n", c, requests, non2xx + errs, rps, p50, p99,
+                     requests ? ticks * 1000000 / hz / requests : 0 }
       ' "$WORK/wrk.out"
     done
   else
@@ -199,11 +211,21 @@ field() { sed -n "s/.*\b$2=\([^ ]*\).*/\1/p" <<<"$1" | head -n 1; }
 # The median of a field over several lines (one per round).
 median() { sed -n "s/.*\b$2=\([^ ]*\).*/\1/p" <<<"$1" | sort -g | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
-# The best step of a rate run: the highest rate with p99 under 1 s and errors under 0.1%.
+# The best step of a rate run: the highest rate with p99 under 1 s and errors under 0.1%, and the CPU time per
+# request of the target's own processes at that step (wrk only).
 best_rate() {
   awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-         if (v["requests"] > 0 && v["p99_ms"] < 1000 && v["errors"] / v["requests"] < 0.001 && v["rps"] > best) { best = v["rps"]; c = v["concurrency"]; p = v["p99_ms"] } }
-       END { if (best > 0) printf "%.0f %s %.1f\n", best, c, p; else print "0 - -" }'
+         if (v["requests"] > 0 && v["p99_ms"] < 1000 && v["errors"] / v["requests"] < 0.001 && v["rps"] > best) { best = v["rps"]; c = v["concurrency"]; p = v["p99_ms"]; cpu = v["cpu_us"] } }
+       END { if (best > 0) printf "%.0f %s %.1f %s\n", best, c, p, (cpu == "" ? "n/a" : cpu); else print "0 - - n/a" }'
+}
+# The processes that do a target's work: the mock for direct calls, nginx's workers, the floor's or Sluice's JVM.
+pids_of() {
+  case "$1" in
+    direct) echo "$MOCK_PID" ;;
+    nginx) pgrep -P "$NGINX_PID" | tr '\n' ' ' ;;
+    floor) echo "$FLOOR_PID" ;;
+    sluice) echo "$SLUICE_PID" ;;
+  esac
 }
 
 declare -A TARGETS=([direct]="$MOCK" [sluice]="$SLUICE")
@@ -228,12 +250,14 @@ declare -A LAT RATE STREAM
 # each rather than all of one target's measurement; each percentile is the median of the rounds.
 for round in $(seq 1 "$LAT_ROUNDS"); do
   for name in "${NAMES[@]}"; do
+    CPU_PIDS=$(pids_of "$name")
     line=$(unary "${TARGETS[$name]}$(path_for "$name" fast "")" "$(model_for "$name" fast)" 1 "$LAT_SECONDS")
     LAT[$name]="${LAT[$name]:-}$line"$'\n'
     echo "compare: latency  $name (round $round): $line"
   done
 done
 for name in "${NAMES[@]}"; do
+  CPU_PIDS=$(pids_of "$name")
   RATE[$name]=$(unary "${TARGETS[$name]}$(path_for "$name" slow "/latency_ms=20")" "$(model_for "$name" slow)" "$RATE_STEPS" "$RATE_SECONDS")
   echo "${RATE[$name]}" | sed "s/^/compare: rate     $name: /"
 done
@@ -267,14 +291,14 @@ verdict() { awk "BEGIN { if ($1) print \"met\"; else print \"missed\" }"; }
 D_P50=$(median "${LAT[direct]}" p50_ms); D_P99=$(median "${LAT[direct]}" p99_ms)
 S_P50=$(median "${LAT[sluice]}" p50_ms); S_P99=$(median "${LAT[sluice]}" p99_ms)
 F_P50=$(median "${LAT[floor]}" p50_ms); F_P99=$(median "${LAT[floor]}" p99_ms)
-read -r F_RATE F_RATE_C F_RATE_P99 <<<"$(best_rate <<<"${RATE[floor]}")"
-read -r S_RATE S_RATE_C S_RATE_P99 <<<"$(best_rate <<<"${RATE[sluice]}")"
-read -r D_RATE D_RATE_C D_RATE_P99 <<<"$(best_rate <<<"${RATE[direct]}")"
+read -r F_RATE F_RATE_C F_RATE_P99 F_CPU <<<"$(best_rate <<<"${RATE[floor]}")"
+read -r S_RATE S_RATE_C S_RATE_P99 S_CPU <<<"$(best_rate <<<"${RATE[sluice]}")"
+read -r D_RATE D_RATE_C D_RATE_P99 D_CPU <<<"$(best_rate <<<"${RATE[direct]}")"
 D_TTFT=$(field "${STREAM[direct]}" ttft_p50_ms); D_GAP=$(field "${STREAM[direct]}" gap_mean_ms)
 S_TTFT=$(field "${STREAM[sluice]}" ttft_p50_ms); S_GAP=$(field "${STREAM[sluice]}" gap_mean_ms)
 if [ -n "$NGINX_URL" ]; then
   N_P50=$(median "${LAT[nginx]}" p50_ms); N_P99=$(median "${LAT[nginx]}" p99_ms)
-  read -r N_RATE N_RATE_C N_RATE_P99 <<<"$(best_rate <<<"${RATE[nginx]}")"
+  read -r N_RATE N_RATE_C N_RATE_P99 N_CPU <<<"$(best_rate <<<"${RATE[nginx]}")"
   N_TTFT=$(field "${STREAM[nginx]}" ttft_p50_ms); N_GAP=$(field "${STREAM[nginx]}" gap_mean_ms)
   P99_TARGET=$(verdict "($S_P99 - $D_P99) <= 2 * ($N_P99 - $D_P99) || ($S_P99 - $D_P99) <= 0")
   RATE_TARGET=$(verdict "$S_RATE >= 0.8 * $N_RATE")
@@ -298,6 +322,7 @@ echo "| --- | --- | --- | --- | --- | --- |"
 echo "| Latency p50 at concurrency 1, zero-delay upstream, median of $LAT_ROUNDS rounds (ms; others: added) | $(fmt "$D_P50") | $(nginx_col "$(added "${N_P50:-}" "$D_P50")") | $(added "$F_P50" "$D_P50") | $(added "$S_P50" "$D_P50") | |"
 echo "| Latency p99 at concurrency 1, zero-delay upstream, median of $LAT_ROUNDS rounds (ms; others: added) | $(fmt "$D_P99") | $(nginx_col "$(added "${N_P99:-}" "$D_P99")") | $(added "$F_P99" "$D_P99") | $(added "$S_P99" "$D_P99") | added p99 ≤ 2× nginx's: $P99_TARGET |"
 echo "| Highest sustained rate, 20 ms upstream, p99 < 1 s, < 0.1% errors (req/s, at concurrency) | $D_RATE (c=$D_RATE_C) | $(nginx_col "${N_RATE:-} (c=${N_RATE_C:-})") | $F_RATE (c=$F_RATE_C) | $S_RATE (c=$S_RATE_C) | ≥ 80% of nginx's: $RATE_TARGET |"
+echo "| CPU time per request at that rate (µs; the target's own processes: the mock, nginx's workers, the floor's or Sluice's JVM) | ${D_CPU:-n/a} | $(nginx_col "${N_CPU:-n/a}") | ${F_CPU:-n/a} | ${S_CPU:-n/a} | |"
 echo "| Stream: time to first token p50 (ms; others: added) | $(fmt "$D_TTFT") | $(nginx_col "$(added "${N_TTFT:-}" "$D_TTFT")") | | $(added "$S_TTFT" "$D_TTFT") | |"
 echo "| Stream: mean gap between tokens, 10 ms upstream gap (ms; others: added) | $(fmt "$D_GAP") | $(nginx_col "$(added "${N_GAP:-}" "$D_GAP")") | | $(added "$S_GAP" "$D_GAP") | |"
 echo "| Resident memory: idle / peak under load / 5 s after (MB) | | $(nginx_col "peak $(( ${NGINX_RSS:-0} / 1024 )) (all workers)") | | $((RSS_IDLE / 1024)) / $((RSS_PEAK / 1024)) / $((RSS_AFTER / 1024)) | peak < 512 MB: $RSS_TARGET |"
