@@ -10,6 +10,11 @@ import java.util.Arrays;
 /** Reads a request body into memory, refusing with 413 as soon as it exceeds the configured limit. */
 public final class BodyReader {
 
+    // A first guess for a body that declares no length; the buffer doubles as it fills.
+    private static final int UNDECLARED_CAPACITY = 1024;
+    private static final int MAX_INITIAL_CAPACITY = 64 * 1024;
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
     private final long maxBytes;
 
     public BodyReader(long maxBytes) {
@@ -18,11 +23,15 @@ public final class BodyReader {
 
     public Mono<byte[]> read(HttpServerRequest request) {
         String declared = request.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
-        if (declared != null && parseLength(declared) > maxBytes) {
+        long length = declared == null ? -1 : parseLength(declared);
+        if (length > maxBytes) {
             return Mono.error(tooLarge());
         }
+        // Sized for the declared body, so that a typical request fills its buffer exactly and it is handed on as is;
+        // a large declared length is not trusted with memory before its bytes arrive.
+        int capacity = length > 0 ? (int) Math.min(length, MAX_INITIAL_CAPACITY) : UNDECLARED_CAPACITY;
         return request.receive().asByteArray()
-                .reduceWith(Accumulator::new, (accumulator, chunk) -> accumulator.append(chunk, maxBytes))
+                .reduceWith(() -> new Accumulator(capacity), (accumulator, chunk) -> accumulator.append(chunk, maxBytes))
                 .map(Accumulator::bytes);
     }
 
@@ -41,15 +50,19 @@ public final class BodyReader {
 
     /** A growing byte buffer; one per request, fed in order by {@code reduceWith}. */
     private final class Accumulator {
-        private byte[] buffer = new byte[8192];
+        private byte[] buffer;
         private int length;
+
+        Accumulator(int capacity) {
+            this.buffer = new byte[capacity];
+        }
 
         Accumulator append(byte[] chunk, long limit) {
             if (length + (long) chunk.length > limit) {
                 throw tooLarge();
             }
             if (length + chunk.length > buffer.length) {
-                buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + chunk.length));
+                buffer = Arrays.copyOf(buffer, (int) Math.min(Math.min(limit, MAX_ARRAY), Math.max(buffer.length * 2L, length + (long) chunk.length)));
             }
             System.arraycopy(chunk, 0, buffer, length, chunk.length);
             length += chunk.length;
@@ -57,7 +70,7 @@ public final class BodyReader {
         }
 
         byte[] bytes() {
-            return Arrays.copyOf(buffer, length);
+            return length == buffer.length ? buffer : Arrays.copyOf(buffer, length);
         }
     }
 }
