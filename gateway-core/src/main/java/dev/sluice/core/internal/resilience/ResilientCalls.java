@@ -29,9 +29,9 @@ import java.util.function.Function;
  */
 public final class ResilientCalls {
 
-    private final Map<String, KeyPool> pools = new HashMap<>();
     private static final String ATTEMPT = "upstream attempt";
 
+    private final Map<String, KeyPool> pools = new HashMap<>();
     private final Scheduler timer;
     private final ResilienceEvents events;
     private final DoubleSupplier random;
