@@ -208,10 +208,7 @@ class ObservabilityTest {
         return new PrometheusText(scrapeText());
     }
 
-    /**
-     * On a connection of its own, as Prometheus scrapes. (A request that follows a 404 answer on the same keep-alive
-     * connection sometimes gets no answer: a server bug older than the metrics, reported separately.)
-     */
+    /** On a connection of its own, as Prometheus scrapes. */
     private String scrapeText() {
         try {
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(gateway.url("/metrics")))
