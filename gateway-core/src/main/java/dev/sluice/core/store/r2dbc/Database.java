@@ -5,6 +5,8 @@ import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
 import io.r2dbc.spi.Result;
 import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -15,6 +17,8 @@ import java.util.function.Function;
  * where the dialect says it may.
  */
 final class Database {
+
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
 
     /** SQLSTATE of a unique or primary key violation, the same on H2 and PostgreSQL. */
     private static final String UNIQUE_VIOLATION = "23505";
@@ -82,7 +86,13 @@ final class Database {
     }
 
     Mono<Void> close() {
-        return beforeClose.then(dialect.schedule(pool.disposeLater()));
+        return beforeClose.then(dialect.schedule(pool.disposeLater()))
+                // reactor-pool 1.2.6 can miscount a connection released while the pool is being disposed ("Too many
+                // permits returned"); its connections are closed all the same, so closing goes on and says so.
+                .onErrorResume(IllegalArgumentException.class, error -> {
+                    log.warn("the store's connection pool reported an error while closing: {}", error.getMessage());
+                    return Mono.empty();
+                });
     }
 
     /** The total of rows updated by a statement's results. */
