@@ -2,6 +2,7 @@ package dev.sluice.core.internal.translate.anthropic;
 
 import dev.sluice.core.error.InvalidRequestException;
 import dev.sluice.core.internal.translate.chat.ChatRequest;
+import dev.sluice.core.internal.translate.chat.ContentParts;
 import dev.sluice.core.internal.translate.chat.Message;
 import dev.sluice.core.internal.translate.chat.Part;
 import dev.sluice.core.internal.translate.chat.Role;
@@ -122,20 +123,7 @@ final class AnthropicChatRequests {
 
     /** Content as a string or an array of blocks; {@code thinking} blocks are dropped. */
     static List<Part> blocks(Object content, String at, boolean toolsAllowed) {
-        if (content == null) {
-            return List.of();
-        }
-        if (content instanceof String text) {
-            return List.of(new Part.Text(text));
-        }
-        if (!(content instanceof List<?> list)) {
-            throw new InvalidRequestException("'" + at + "' must be a string or an array of blocks", at);
-        }
-        List<Part> parts = new ArrayList<>();
-        for (int j = 0; j < list.size(); j++) {
-            String blockAt = at + "[" + j + "]";
-            Map<String, Object> block = asObject(list.get(j), blockAt);
-            String type = string(block, "type", blockAt + ".type");
+        return ContentParts.read(content, at, "blocks", (type, block, blockAt, parts) -> {
             switch (type == null ? "" : type) {
                 case "text" -> parts.add(new Part.Text(requireString(block, "text", blockAt + ".text")));
                 case "image" -> parts.add(image(object(block, "source", blockAt + ".source"), blockAt + ".source"));
@@ -163,8 +151,7 @@ final class AnthropicChatRequests {
                 default -> throw new InvalidRequestException(
                         "Content block type '" + type + "' cannot be translated", blockAt + ".type");
             }
-        }
-        return parts;
+        });
     }
 
     private static void requireTools(boolean toolsAllowed, String at) {

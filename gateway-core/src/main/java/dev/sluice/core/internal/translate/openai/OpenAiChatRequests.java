@@ -2,6 +2,7 @@ package dev.sluice.core.internal.translate.openai;
 
 import dev.sluice.core.error.InvalidRequestException;
 import dev.sluice.core.internal.translate.chat.ChatRequest;
+import dev.sluice.core.internal.translate.chat.ContentParts;
 import dev.sluice.core.internal.translate.chat.Message;
 import dev.sluice.core.internal.translate.chat.Part;
 import dev.sluice.core.internal.translate.chat.Role;
@@ -146,20 +147,7 @@ final class OpenAiChatRequests {
     }
 
     private static List<Part> userParts(Object content, String at) {
-        if (content == null) {
-            return List.of();
-        }
-        if (content instanceof String text) {
-            return List.of(new Part.Text(text));
-        }
-        if (!(content instanceof List<?> list)) {
-            throw new InvalidRequestException("'" + at + "' must be a string or an array of parts", at);
-        }
-        List<Part> parts = new ArrayList<>();
-        for (int j = 0; j < list.size(); j++) {
-            String partAt = at + "[" + j + "]";
-            Map<String, Object> part = asObject(list.get(j), partAt);
-            String type = string(part, "type", partAt + ".type");
+        return ContentParts.read(content, at, "parts", (type, part, partAt, parts) -> {
             switch (type == null ? "" : type) {
                 case "text" -> parts.add(new Part.Text(requireString(part, "text", partAt + ".text")));
                 case "image_url" -> {
@@ -173,8 +161,7 @@ final class OpenAiChatRequests {
                 default -> throw new InvalidRequestException(
                         "Content part type '" + type + "' cannot be translated", partAt + ".type");
             }
-        }
-        return parts;
+        });
     }
 
     /** An assistant message's text and tool calls, as a request's history and an answer both hold them. */

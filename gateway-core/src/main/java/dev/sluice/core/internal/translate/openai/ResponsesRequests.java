@@ -2,6 +2,7 @@ package dev.sluice.core.internal.translate.openai;
 
 import dev.sluice.core.error.InvalidRequestException;
 import dev.sluice.core.internal.translate.chat.ChatRequest;
+import dev.sluice.core.internal.translate.chat.ContentParts;
 import dev.sluice.core.internal.translate.chat.Message;
 import dev.sluice.core.internal.translate.chat.Part;
 import dev.sluice.core.internal.translate.chat.Role;
@@ -121,17 +122,10 @@ final class ResponsesRequests {
     }
 
     private static List<Part> parts(Object content, String at) {
-        if (content instanceof String text) {
-            return List.of(new Part.Text(text));
-        }
-        if (!(content instanceof List<?> list)) {
+        if (content == null) {
             throw new InvalidRequestException("'" + at + "' must be a string or an array of parts", at);
         }
-        List<Part> parts = new ArrayList<>();
-        for (int j = 0; j < list.size(); j++) {
-            String partAt = at + "[" + j + "]";
-            Map<String, Object> part = asObject(list.get(j), partAt);
-            String type = string(part, "type", partAt + ".type");
+        return ContentParts.read(content, at, "parts", (type, part, partAt, parts) -> {
             switch (type == null ? "" : type) {
                 case "input_text", "output_text" -> parts.add(new Part.Text(required(part, "text", partAt)));
                 case "input_image" -> {
@@ -144,8 +138,7 @@ final class ResponsesRequests {
                 default -> throw new InvalidRequestException(
                         "Content part type '" + type + "' cannot be translated to another provider", partAt + ".type");
             }
-        }
-        return parts;
+        });
     }
 
     private static List<Part> textOnly(List<Part> parts, String at) {
