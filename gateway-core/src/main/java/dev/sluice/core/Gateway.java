@@ -2,6 +2,7 @@ package dev.sluice.core;
 
 import dev.sluice.core.ExecutorSettings;
 import dev.sluice.core.batches.BatchRepository;
+import dev.sluice.core.batches.BatchLimits;
 import dev.sluice.core.batches.BatchService;
 import dev.sluice.core.error.GatewayException;
 import dev.sluice.core.error.InvalidRequestException;
@@ -99,9 +100,9 @@ public final class Gateway {
         BatchRepository batchStore = metrics.batches(store.batches());
         this.executor = new JobExecutor(jobStore, new InferenceJobRunner(this::call), settings.clock, settings.timer, settings.jobSettings, instance);
         this.jobs = new AsyncJobService(jobStore, governor, this::resolve, settings.clock, settings.resultTtl, executor::wake);
-        this.files = new FileService(store.files(), governor, settings.clock, settings.maxFileBytes);
+        this.files = new FileService(store.files(), governor, settings.clock, settings.maxFileBytes, batchStore::readsFile);
         this.batchExecutor = new BatchExecutor(batchStore, files, this::call, settings.clock, settings.timer,
-                settings.batchSettings, settings.linesPerBatch, instance);
+                settings.batchSettings, settings.linesPerBatch, settings.batchLimits, instance);
         this.batches = new BatchService(batchStore, files, governor, settings.clock, batchExecutor::wake);
         metrics.gauge(MetricNames.JOBS_RUNNING, "Async jobs running on this instance", executor::inFlight);
         metrics.gauge(MetricNames.BATCHES_RUNNING, "Batches running on this instance", batchExecutor::inFlight);
@@ -348,6 +349,7 @@ public final class Gateway {
         private long maxFileBytes = 512L * 1024 * 1024;
         private ExecutorSettings batchSettings = new ExecutorSettings(4, Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(60));
         private int linesPerBatch = 32;
+        private BatchLimits batchLimits = BatchLimits.DEFAULTS;
         private MeterRegistry meterRegistry;
         private ResilienceEvents events = ResilienceEvents.NONE;
         private FallbackDefaults fallbacks = FallbackDefaults.NONE;
@@ -442,6 +444,21 @@ public final class Gateway {
         }
 
         /**
+         * How many claims a batch gets (default {@link ExecutorSettings#DEFAULT_MAX_ATTEMPTS}): a claim whose lease lapses
+         * counts one, and the last writes what finished and fails the batch with {@code attempts_exhausted}.
+         */
+        public Builder batchMaxAttempts(int maxAttempts) {
+            this.batchSettings = batchSettings.withMaxAttempts(maxAttempts);
+            return this;
+        }
+
+        /** What one batch's input file may hold (default {@link BatchLimits#DEFAULTS}: 50,000 requests). */
+        public Builder batchLimits(BatchLimits batchLimits) {
+            this.batchLimits = Objects.requireNonNull(batchLimits, "batchLimits");
+            return this;
+        }
+
+        /**
          * Where to record meters (see {@link MetricNames}): provider calls, tokens and cost, refusals, jobs, batches and
          * the store's connection pool. Default: none, and nothing is recorded.
          */
@@ -473,8 +490,9 @@ public final class Gateway {
             Objects.requireNonNull(store, "store");
             Objects.requireNonNull(pricing, "pricing");
             Objects.requireNonNull(clock, "clock");
-            if (resultTtl == null || resultTtl.isNegative() || resultTtl.isZero()) {
-                throw new IllegalArgumentException("result_ttl: " + resultTtl + " (expected: > 0)");
+            if (resultTtl == null || resultTtl.isNegative() || resultTtl.isZero() || resultTtl.compareTo(AsyncJobService.MAX_RESULT_TTL) > 0) {
+                throw new IllegalArgumentException("result_ttl: " + resultTtl + " (expected: > 0 and at most "
+                        + AsyncJobService.MAX_RESULT_TTL + ")");
             }
             if (maxFileBytes <= 0) {
                 throw new IllegalArgumentException("max_file_bytes: " + maxFileBytes + " (expected: > 0)");

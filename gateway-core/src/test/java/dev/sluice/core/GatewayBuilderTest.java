@@ -12,7 +12,7 @@ class GatewayBuilderTest {
     @Test
     void refusesLimitsThatCannotWork() {
         assertThatThrownBy(() -> Gateway.builder().resultTtl(Duration.ZERO).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("result_ttl: PT0S (expected: > 0)");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("result_ttl: PT0S (expected: > 0 and at most PT720H)");
         assertThatThrownBy(() -> Gateway.builder().maxFileBytes(0).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("max_file_bytes: 0 (expected: > 0)");
         assertThatThrownBy(() -> Gateway.builder().batches(0, 1).build())

@@ -2,6 +2,7 @@ package dev.sluice.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.core.ExecutorSettings;
+import dev.sluice.core.batches.BatchLimits;
 import dev.sluice.core.Gateway;
 import dev.sluice.core.store.r2dbc.R2dbcStore;
 import dev.sluice.providers.http.EventLoopTimer;
@@ -79,10 +80,13 @@ public final class SluiceServer implements AutoCloseable {
                             .timer(EventLoopTimer.withFallback(Schedulers.parallel()))
                             .resultTtl(Duration.ofSeconds(config.async().resultTtlSeconds()))
                             .jobSettings(ExecutorSettings.DEFAULTS.withMaxConcurrency(config.async().maxConcurrency())
-                                    .withLease(Duration.ofSeconds(config.async().leaseSeconds())))
+                                    .withLease(Duration.ofSeconds(config.async().leaseSeconds()))
+                                    .withMaxAttempts(config.async().maxAttempts()))
                             .maxFileBytes(config.files().maxBytes())
                             .batches(config.batch().maxConcurrencyPerBatch(), config.batch().maxActiveBatches())
                             .batchLease(Duration.ofSeconds(config.batch().leaseSeconds()))
+                            .batchMaxAttempts(config.batch().maxAttempts())
+                            .batchLimits(BatchLimits.DEFAULTS.withMaxLines(config.batch().maxLines()))
                             .meterRegistry(observability.registry())
                             .pricing(config.pricing())
                             .fallbacks(config.fallbacks())

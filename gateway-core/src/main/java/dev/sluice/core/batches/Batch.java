@@ -12,6 +12,7 @@ import java.util.Objects;
  *
  * @param outputExpiresAfter how long the output and error files are kept, or {@code null} for their default
  * @param leaseOwner         the instance running the batch, or {@code null}
+ * @param attempts           how many times the batch was claimed without being handed back
  */
 public record Batch(
         String id,
@@ -38,7 +39,8 @@ public record Batch(
         BatchUsage usage,
         Duration outputExpiresAfter,
         String leaseOwner,
-        Instant leaseExpiresAt) {
+        Instant leaseExpiresAt,
+        int attempts) {
 
     public Batch {
         Objects.requireNonNull(id, "id");
@@ -46,6 +48,20 @@ public record Batch(
         counts = counts == null ? BatchCounts.NONE : counts;
         usage = usage == null ? BatchUsage.NONE : usage;
         errors = errors == null ? List.of() : List.copyOf(errors);
+        if (attempts < 0) {
+            throw new IllegalArgumentException("attempts: " + attempts + " (expected: >= 0)");
+        }
+    }
+
+    /** A batch never claimed yet. */
+    public Batch(String id, String ownerKeyId, String endpoint, String inputFileId, String completionWindow, BatchStatus status,
+                 String outputFileId, String errorFileId, Instant createdAt, Instant inProgressAt, Instant expiresAt,
+                 Instant finalizingAt, Instant completedAt, Instant failedAt, Instant expiredAt, Instant cancellingAt,
+                 Instant cancelledAt, BatchCounts counts, Map<String, String> metadata, List<BatchError> errors, String model,
+                 BatchUsage usage, Duration outputExpiresAfter, String leaseOwner, Instant leaseExpiresAt) {
+        this(id, ownerKeyId, endpoint, inputFileId, completionWindow, status, outputFileId, errorFileId, createdAt, inProgressAt,
+                expiresAt, finalizingAt, completedAt, failedAt, expiredAt, cancellingAt, cancelledAt, counts, metadata, errors,
+                model, usage, outputExpiresAfter, leaseOwner, leaseExpiresAt, 0);
     }
 
     /** A batch just created: validating, with nothing run yet. */
@@ -66,25 +82,25 @@ public record Batch(
                 next == BatchStatus.EXPIRED ? at : expiredAt,
                 next == BatchStatus.CANCELLING ? at : cancellingAt,
                 next == BatchStatus.CANCELLED ? at : cancelledAt,
-                counts, metadata, errors, model, usage, outputExpiresAfter, leaseOwner, leaseExpiresAt);
+                counts, metadata, errors, model, usage, outputExpiresAfter, leaseOwner, leaseExpiresAt, attempts);
     }
 
     public Batch withErrors(List<BatchError> newErrors) {
         return new Batch(id, ownerKeyId, endpoint, inputFileId, completionWindow, status, outputFileId, errorFileId, createdAt,
                 inProgressAt, expiresAt, finalizingAt, completedAt, failedAt, expiredAt, cancellingAt, cancelledAt, counts, metadata,
-                newErrors, model, usage, outputExpiresAfter, leaseOwner, leaseExpiresAt);
+                newErrors, model, usage, outputExpiresAfter, leaseOwner, leaseExpiresAt, attempts);
     }
 
     public Batch withTotal(int total) {
         return new Batch(id, ownerKeyId, endpoint, inputFileId, completionWindow, status, outputFileId, errorFileId, createdAt,
                 inProgressAt, expiresAt, finalizingAt, completedAt, failedAt, expiredAt, cancellingAt, cancelledAt,
                 new BatchCounts(total, counts.completed(), counts.failed()), metadata, errors, model, usage, outputExpiresAfter,
-                leaseOwner, leaseExpiresAt);
+                leaseOwner, leaseExpiresAt, attempts);
     }
 
     public Batch withFiles(String newOutputFileId, String newErrorFileId) {
         return new Batch(id, ownerKeyId, endpoint, inputFileId, completionWindow, status, newOutputFileId, newErrorFileId, createdAt,
                 inProgressAt, expiresAt, finalizingAt, completedAt, failedAt, expiredAt, cancellingAt, cancelledAt, counts, metadata,
-                errors, model, usage, outputExpiresAfter, leaseOwner, leaseExpiresAt);
+                errors, model, usage, outputExpiresAfter, leaseOwner, leaseExpiresAt, attempts);
     }
 }

@@ -21,7 +21,26 @@ public interface BatchRepository {
      * Takes up to {@code limit} batches that are not final and not leased (or whose lease expired), oldest
      * first; each is leased to {@code owner} until {@code now + lease}. Safe across instances.
      */
-    Flux<Batch> claim(String owner, Instant now, Duration lease, int limit);
+    default Flux<Batch> claim(String owner, Instant now, Duration lease, int limit) {
+        return claim(owner, now, lease, limit, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #claim(String, Instant, Duration, int)}, taking only batches that were claimed fewer than
+     * {@code maxAttempts} times: each claim counts one attempt (a batch handed back by {@link #releaseLeases} gets its
+     * attempt back).
+     */
+    Flux<Batch> claim(String owner, Instant now, Duration lease, int limit, int maxAttempts);
+
+    /**
+     * Up to {@code limit} batches not final whose lease lapsed at {@code now} after {@code maxAttempts} or more
+     * attempts: no instance may claim them again, so they are to be failed (under the lapsed lease's owner, with
+     * {@link #update}).
+     */
+    Flux<Batch> findExhausted(Instant now, int maxAttempts, int limit);
+
+    /** Whether a batch that is not final reads {@code fileId} as its input. */
+    Mono<Boolean> readsFile(String fileId);
 
     /** Extends the lease while this owner holds it; false when it does not (the batch was taken over). */
     Mono<Boolean> renewLease(String id, String owner, Instant until);
@@ -33,7 +52,10 @@ public interface BatchRepository {
      */
     Mono<Boolean> update(Batch batch, String owner, BatchStatus expected);
 
-    /** Moves a batch that is not final to {@code cancelling}; false when it already was final or cancelling. */
+    /**
+     * Moves a batch that is validating or in progress to {@code cancelling}; false otherwise (final, cancelling, or
+     * finalizing: past the point where a cancel can stop anything).
+     */
     Mono<Boolean> requestCancel(String id, Instant now);
 
     /**

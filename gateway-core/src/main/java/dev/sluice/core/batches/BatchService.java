@@ -1,5 +1,6 @@
 package dev.sluice.core.batches;
 
+import dev.sluice.core.error.GatewayException;
 import dev.sluice.core.error.InvalidRequestException;
 import dev.sluice.core.files.FileService;
 import dev.sluice.core.internal.batches.BatchExecutor;
@@ -82,17 +83,32 @@ public final class BatchService {
 
     /**
      * Asks a batch that has not finished to stop: it becomes {@code cancelling}, then {@code cancelled} once
-     * its executor has written what was finished. Empty when the caller may not see the batch.
+     * its executor has written what was finished. Empty when the caller may not see the batch; 400 when it is final,
+     * 409 when it is finalizing (its files are being written, and a cancel would make a second set).
      */
     public Mono<Batch> cancel(String id, Caller caller) {
-        return get(id, caller).flatMap(batch -> {
-            if (batch.status().isFinal()) {
-                return Mono.error(new InvalidRequestException("Batch " + id + " is already " + batch.status().wire() + ".", null));
-            }
-            return batches.requestCancel(id, clock.instant())
-                    .doOnNext(requested -> created.run())
-                    .then(batches.findById(id));
-        });
+        return get(id, caller).flatMap(batch -> refuseCancel(batch).then(batches.requestCancel(id, clock.instant()))
+                .flatMap(requested -> {
+                    created.run();
+                    return batches.findById(id)
+                            // Moved on between the read and the request: refused as it would have been had it been seen.
+                            .flatMap(current -> requested ? Mono.just(current) : refuseCancel(current).thenReturn(current));
+                }));
+    }
+
+    private static Mono<Void> refuseCancel(Batch batch) {
+        if (batch.status().isFinal()) {
+            return Mono.error(new InvalidRequestException("Batch " + batch.id() + " is already " + batch.status().wire() + ".", null));
+        }
+        if (batch.status() == BatchStatus.FINALIZING) {
+            return Mono.error(new GatewayException(409, "invalid_request_error", "batch_finalizing", null, "Batch " + batch.id()
+                    + " is finalizing: every line has finished and its output files are being written, so it can no longer be cancelled."));
+        }
+        return Mono.empty();
+    }
+
+    private static boolean hasControlCharacters(String text) {
+        return text.chars().anyMatch(Character::isISOControl);
     }
 
     private static void refuseBadRequest(BatchRequest request) {
@@ -111,6 +127,10 @@ public final class BatchService {
             throw new InvalidRequestException("metadata has " + metadata.size() + " keys (expected: at most 16).", "metadata");
         }
         metadata.forEach((key, value) -> {
+            if (hasControlCharacters(key) || value.indexOf('\u0000') >= 0) {
+                throw new InvalidRequestException("metadata holds a control character (expected: none in keys, no NUL in values).",
+                        "metadata");
+            }
             if (key.length() > 64) {
                 throw new InvalidRequestException("metadata key '" + key.substring(0, 16) + "...' is " + key.length()
                         + " characters long (expected: at most 64).", "metadata");

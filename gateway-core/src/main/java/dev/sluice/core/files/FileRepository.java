@@ -43,6 +43,21 @@ public interface FileRepository {
     /** Erases the content and marks the file deleted; false when there was no such file, or it was deleted already. */
     Mono<Boolean> delete(String id, Instant now);
 
-    /** Deletes, as {@link #delete}, every file expired at {@code now}; emits how many. */
+    /**
+     * Deletes, as {@link #delete}, every file expired at {@code now} that no batch still running reads as its input
+     * (that one goes once the batch ends); emits how many.
+     */
     Mono<Long> deleteExpired(Instant now);
+
+    /** Removes every trace of the file {@code id}, deleted or not: its content and its row. Nothing when there is none. */
+    Mono<Void> erase(String id);
+
+    /**
+     * Erases the content of uploads that never completed (a crash cut them short) and wrote nothing since
+     * {@code writtenBefore}; emits how many uploads.
+     */
+    Mono<Long> eraseOrphanUploads(Instant writtenBefore);
+
+    /** Removes the rows of files deleted before {@code deletedBefore}; emits how many. */
+    Mono<Long> purgeDeleted(Instant deletedBefore);
 }

@@ -1,5 +1,6 @@
 package dev.sluice.core.files;
 
+import dev.sluice.core.error.GatewayException;
 import dev.sluice.core.error.InvalidRequestException;
 import dev.sluice.core.internal.governance.Governor;
 import dev.sluice.core.request.Caller;
@@ -34,13 +35,29 @@ public final class FileService {
 
     static final int MAX_FILENAME_LENGTH = 1024;
 
+    /** How long an upload may write nothing before its chunks, with no file row, count as a crash's leftovers. */
+    static final Duration ORPHAN_UPLOAD_AGE = Duration.ofHours(1);
+
+    /** How long the row of a deleted file stays (its content goes at once), for readers that found it just before. */
+    static final Duration DELETED_ROW_RETENTION = Duration.ofHours(1);
+
     private final FileRepository files;
     private final Governor governor;
     private final Clock clock;
     private final long maxBytes;
+    private final FileReaders readers;
 
-    /** @param maxBytes the largest content accepted ({@code files.max_bytes}) */
+    /** A service whose files nothing reads but their downloads. */
     public FileService(FileRepository files, Governor governor, Clock clock, long maxBytes) {
+        this(files, governor, clock, maxBytes, FileReaders.NONE);
+    }
+
+    /**
+     * @param maxBytes the largest content a caller may upload ({@code files.max_bytes}); files the gateway writes
+     *                 itself are not held to it
+     * @param readers  what may still read a file, which may then not be deleted
+     */
+    public FileService(FileRepository files, Governor governor, Clock clock, long maxBytes, FileReaders readers) {
         this.files = Objects.requireNonNull(files, "files");
         this.governor = Objects.requireNonNull(governor, "governor");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -48,6 +65,7 @@ public final class FileService {
             throw new IllegalArgumentException("files.max_bytes: " + maxBytes + " (expected: > 0)");
         }
         this.maxBytes = maxBytes;
+        this.readers = Objects.requireNonNull(readers, "readers");
     }
 
     /** The largest content accepted. */
@@ -70,17 +88,23 @@ public final class FileService {
             checkFilename(filename);
             checkExpiresAfter(expiresAfter);
             return governor.identify(caller)
-                    .flatMap(admission -> store(admission.ownerId(), filename, validPurpose, expiresAfter, content));
+                    .flatMap(admission -> files.create(pending(FileIds.next(), admission.ownerId(), filename, validPurpose,
+                            expiresAfter), content, maxBytes));
         });
     }
 
     /**
-     * Stores a file of the gateway's own making (a batch's output or error file) for the key {@code ownerKeyId}
-     * ({@code null}: the files created without a key), with no caller to check.
+     * Stores a file of the gateway's own making (a batch's output or error file) as {@code id}, for the key
+     * {@code ownerKeyId} ({@code null}: the files created without a key), with no caller to check and no size limit:
+     * the caller's upload limit bounds what they send, not what the gateway writes for them. A file of that id already
+     * there (an earlier attempt's, cut short or not) is replaced, so that writing again never leaves two.
      *
+     * @param id           the file's id, e.g. {@link FileIds#derived}
      * @param expiresAfter any positive lifetime, or {@code null} for the purpose's default
      */
-    public Mono<StoredFile> write(String ownerKeyId, String filename, String purpose, Duration expiresAfter, Flux<byte[]> content) {
+    public Mono<StoredFile> write(String id, String ownerKeyId, String filename, String purpose, Duration expiresAfter,
+                                  Flux<byte[]> content) {
+        Objects.requireNonNull(id, "id");
         Objects.requireNonNull(content, "content");
         return Mono.defer(() -> {
             FilePurpose validPurpose = FilePurpose.of(purpose);
@@ -88,16 +112,20 @@ public final class FileService {
             if (expiresAfter != null && !expiresAfter.isPositive()) {
                 throw new IllegalArgumentException("expires_after: " + expiresAfter + " (expected: > 0)");
             }
-            return store(ownerKeyId, filename, validPurpose, expiresAfter, content);
+            return files.erase(id)
+                    .then(files.create(pending(id, ownerKeyId, filename, validPurpose, expiresAfter), content, Long.MAX_VALUE));
         });
     }
 
-    private Mono<StoredFile> store(String ownerKeyId, String filename, FilePurpose purpose, Duration expiresAfter,
-                                   Flux<byte[]> content) {
+    private StoredFile pending(String id, String ownerKeyId, String filename, FilePurpose purpose, Duration expiresAfter) {
         Instant now = clock.instant();
         Duration lifetime = expiresAfter != null ? expiresAfter : purpose.defaultExpiry();
-        StoredFile file = StoredFile.pending(ownerKeyId, purpose.wire(), filename, now, lifetime == null ? null : now.plus(lifetime));
-        return files.create(file, content, maxBytes);
+        return new StoredFile(id, ownerKeyId, purpose.wire(), filename, 0, now, lifetime == null ? null : now.plus(lifetime), null);
+    }
+
+    /** Whether the file {@code id} is there and not deleted, whoever owns it and whether or not it expired. */
+    public Mono<Boolean> exists(String id) {
+        return files.findById(id).map(file -> file.deletedAt() == null).defaultIfEmpty(false);
     }
 
     /** The file, if this caller may see it: empty when there is none, or it is deleted, expired or someone else's. */
@@ -159,16 +187,31 @@ public final class FileService {
         return files.content(id);
     }
 
-    /** Deletes the file if this caller may see it, and emits it as it was; empty as for {@link #get}. */
+    /**
+     * Deletes the file if this caller may see it, and emits it as it was; empty as for {@link #get}; 409 while
+     * something still reads it (a batch not finished reads its input file).
+     */
     public Mono<StoredFile> delete(String id, Caller caller) {
-        return get(id, caller).flatMap(file -> files.delete(file.id(), clock.instant())
-                .filter(Boolean::booleanValue)
-                .map(deleted -> file));
+        return get(id, caller).flatMap(file -> readers.readsFile(file.id()).flatMap(read -> read
+                ? Mono.error(new GatewayException(409, "invalid_request_error", "file_in_use", null, "File " + file.id()
+                        + " is the input of a batch that has not finished; cancel the batch or wait for it to end before deleting the file."))
+                : files.delete(file.id(), clock.instant())
+                        .filter(Boolean::booleanValue)
+                        .map(deleted -> file)));
     }
 
-    /** Deletes every expired file; emits how many. */
+    /**
+     * Deletes every expired file (but those a running batch reads), the content of uploads a crash cut short, and
+     * the rows of files deleted a while ago; emits how many files it deleted or erased.
+     */
     public Mono<Long> sweepExpired() {
-        return Mono.defer(() -> files.deleteExpired(clock.instant()));
+        return Mono.defer(() -> {
+            Instant now = clock.instant();
+            return files.deleteExpired(now)
+                    .concatWith(files.eraseOrphanUploads(now.minus(ORPHAN_UPLOAD_AGE)))
+                    .concatWith(files.purgeDeleted(now.minus(DELETED_ROW_RETENTION)).thenReturn(0L))
+                    .reduce(0L, Long::sum);
+        });
     }
 
     /** The key a caller's files belong to; refused as on inference when the caller's key cannot be used. */

@@ -26,7 +26,23 @@ public interface AsyncJobRepository {
      * a claim cancelled before then may leave jobs leased to {@code owner} unseen, to be claimed again when that
      * lease lapses.
      */
-    Flux<AsyncJob> claim(String owner, Instant now, Duration lease, int limit);
+    default Flux<AsyncJob> claim(String owner, Instant now, Duration lease, int limit) {
+        return claim(owner, now, lease, limit, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #claim(String, Instant, Duration, int)}, taking only jobs that were claimed fewer than
+     * {@code maxAttempts} times: each claim counts one attempt (a job handed back by {@link #releaseLeases} gets its
+     * attempt back).
+     */
+    Flux<AsyncJob> claim(String owner, Instant now, Duration lease, int limit, int maxAttempts);
+
+    /**
+     * Up to {@code limit} jobs still processing whose lease lapsed at {@code now} after {@code maxAttempts} or more
+     * attempts: no instance may claim them again, so they are to be finished as failed (under the lapsed lease's
+     * owner, with {@link #finish}).
+     */
+    Flux<AsyncJob> findExhausted(Instant now, int maxAttempts, int limit);
 
     /** Extends the lease to {@code until} if {@code owner} still holds it and the job is processing; emits whether it did. */
     Mono<Boolean> renewLease(String id, String owner, Instant until);

@@ -21,6 +21,9 @@ import java.util.function.Consumer;
  */
 public final class AsyncJobService {
 
+    /** The longest a finished job's result is kept: what a submitter may ask for, and the default's bound. */
+    public static final Duration MAX_RESULT_TTL = Duration.ofDays(30);
+
     private final AsyncJobRepository jobs;
     private final Governor governor;
     private final Consumer<GatewayRequest> validator;
@@ -52,10 +55,14 @@ public final class AsyncJobService {
      * Stores the request as a pending job, after refusing with 400 what could never run: a stream, a body
      * without what its operation needs, an unroutable model, or an unknown virtual key.
      *
-     * @param resultTtl how long the result is kept after completion; {@code null} for the default
+     * @param resultTtl how long the result is kept after completion, at most {@link #MAX_RESULT_TTL}; {@code null} for
+     *                  the default
      */
     public Mono<AsyncJob> submit(GatewayRequest request, Duration resultTtl) {
         return Mono.defer(() -> {
+            if (resultTtl != null) {
+                checkResultTtl(resultTtl);
+            }
             refuseWhatCannotRun(request);
             validator.accept(request);
             return governor.identify(request.caller())
@@ -89,6 +96,13 @@ public final class AsyncJobService {
         return find(id, operation, caller)
                 .flatMap(job -> job.status().isFinal() ? Mono.just(job)
                         : jobs.cancel(id, clock.instant()).then(jobs.findById(id)));
+    }
+
+    private static void checkResultTtl(Duration ttl) {
+        if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(MAX_RESULT_TTL) > 0) {
+            throw new InvalidRequestException("result TTL: " + ttl.toSeconds() + " seconds (expected: 1 to "
+                    + MAX_RESULT_TTL.toSeconds() + ", at most 30 days)", null);
+        }
     }
 
     private static void refuseWhatCannotRun(GatewayRequest request) {

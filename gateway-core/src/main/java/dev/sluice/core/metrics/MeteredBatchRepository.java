@@ -41,8 +41,18 @@ final class MeteredBatchRepository implements BatchRepository {
     }
 
     @Override
-    public Flux<Batch> claim(String owner, Instant now, Duration lease, int limit) {
-        return delegate.claim(owner, now, lease, limit);
+    public Flux<Batch> claim(String owner, Instant now, Duration lease, int limit, int maxAttempts) {
+        return delegate.claim(owner, now, lease, limit, maxAttempts);
+    }
+
+    @Override
+    public Flux<Batch> findExhausted(Instant now, int maxAttempts, int limit) {
+        return delegate.findExhausted(now, maxAttempts, limit);
+    }
+
+    @Override
+    public Mono<Boolean> readsFile(String fileId) {
+        return delegate.readsFile(fileId);
     }
 
     @Override

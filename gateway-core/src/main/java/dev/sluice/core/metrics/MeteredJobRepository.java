@@ -31,8 +31,13 @@ final class MeteredJobRepository implements AsyncJobRepository {
     }
 
     @Override
-    public Flux<AsyncJob> claim(String owner, Instant now, Duration lease, int limit) {
-        return delegate.claim(owner, now, lease, limit);
+    public Flux<AsyncJob> claim(String owner, Instant now, Duration lease, int limit, int maxAttempts) {
+        return delegate.claim(owner, now, lease, limit, maxAttempts);
+    }
+
+    @Override
+    public Flux<AsyncJob> findExhausted(Instant now, int maxAttempts, int limit) {
+        return delegate.findExhausted(now, maxAttempts, limit);
     }
 
     @Override

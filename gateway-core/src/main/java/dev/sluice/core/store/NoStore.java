@@ -140,7 +140,12 @@ final class NoStore implements Store, VirtualKeyRepository, UsageRepository {
         }
 
         @Override
-        public Flux<AsyncJob> claim(String owner, Instant now, Duration lease, int limit) {
+        public Flux<AsyncJob> findExhausted(Instant now, int maxAttempts, int limit) {
+            return Flux.empty();
+        }
+
+        @Override
+        public Flux<AsyncJob> claim(String owner, Instant now, Duration lease, int limit, int maxAttempts) {
             return Flux.empty();
         }
 
@@ -210,6 +215,21 @@ final class NoStore implements Store, VirtualKeyRepository, UsageRepository {
         public Mono<Long> deleteExpired(Instant now) {
             return Mono.just(0L);
         }
+
+        @Override
+        public Mono<Void> erase(String id) {
+            return Mono.empty();
+        }
+
+        @Override
+        public Mono<Long> eraseOrphanUploads(Instant writtenBefore) {
+            return Mono.just(0L);
+        }
+
+        @Override
+        public Mono<Long> purgeDeleted(Instant deletedBefore) {
+            return Mono.just(0L);
+        }
     }
 
     /** No batches: creating one fails, and as none was ever kept, there is nothing to find, claim, run or list. */
@@ -233,7 +253,17 @@ final class NoStore implements Store, VirtualKeyRepository, UsageRepository {
         }
 
         @Override
-        public Flux<Batch> claim(String owner, Instant now, Duration lease, int limit) {
+        public Flux<Batch> findExhausted(Instant now, int maxAttempts, int limit) {
+            return Flux.empty();
+        }
+
+        @Override
+        public Mono<Boolean> readsFile(String fileId) {
+            return Mono.just(false);
+        }
+
+        @Override
+        public Flux<Batch> claim(String owner, Instant now, Duration lease, int limit, int maxAttempts) {
             return Flux.empty();
         }
 

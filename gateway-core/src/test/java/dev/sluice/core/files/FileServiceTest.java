@@ -265,13 +265,13 @@ class FileServiceTest {
 
     @Test
     void theGatewayWritesItsOwnFilesForAKeyWithoutACaller() {
-        StoredFile output = service.write(aliceId, "batch_output.jsonl", "batch_output", Duration.ofDays(7), content("{}\n"))
+        StoredFile output = service.write(FileIds.next(), aliceId, "batch_output.jsonl", "batch_output", Duration.ofDays(7), content("{}\n"))
                 .block(TIMEOUT);
 
         assertThat(output.ownerKeyId()).isEqualTo(aliceId);
         assertThat(output.expiresAt()).isEqualTo(T0.plus(Duration.ofDays(7)));
         StepVerifier.create(service.get(output.id(), alice)).expectNext(output).expectComplete().verify(TIMEOUT);
-        StepVerifier.create(service.write(aliceId, "x", "pictures", null, content("x")))
+        StepVerifier.create(service.write(FileIds.next(), aliceId, "x", "pictures", null, content("x")))
                 .expectError(InvalidRequestException.class).verify(TIMEOUT);
     }
 

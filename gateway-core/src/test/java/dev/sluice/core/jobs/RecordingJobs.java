@@ -57,7 +57,12 @@ final class RecordingJobs implements AsyncJobRepository {
     }
 
     @Override
-    public Flux<AsyncJob> claim(String owner, Instant now, Duration lease, int limit) {
+    public Flux<AsyncJob> findExhausted(Instant now, int maxAttempts, int limit) {
+        return delegate.findExhausted(now, maxAttempts, limit);
+    }
+
+    @Override
+    public Flux<AsyncJob> claim(String owner, Instant now, Duration lease, int limit, int maxAttempts) {
         return Flux.defer(() -> {
             claimLimits.add(limit);
             if (takeOne(claimsToFail)) {
@@ -65,7 +70,7 @@ final class RecordingJobs implements AsyncJobRepository {
             }
             mostClaimsAtOnce.accumulateAndGet(claimsRunning.incrementAndGet(), Math::max);
             // Counted as over before the executor hears of the end, so that a next round is never taken for an overlap.
-            return delegate.claim(owner, now, lease, limit)
+            return delegate.claim(owner, now, lease, limit, maxAttempts)
                     .doOnTerminate(this::claimOver)
                     .doOnCancel(this::claimOver);
         });

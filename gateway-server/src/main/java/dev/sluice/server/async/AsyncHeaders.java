@@ -11,7 +11,10 @@ public final class AsyncHeaders {
     public static final String ASYNC = "x-bf-async";
     /** On an integration route, retrieves the job with this id (the body is ignored). */
     public static final String ASYNC_ID = "x-bf-async-id";
-    /** Seconds to keep the result after completion; a missing or non-positive value means the default. */
+    /**
+     * Seconds to keep the result after completion; a missing, non-numeric or non-positive value means the default, and
+     * one over the most a result is kept is refused (400).
+     */
     public static final String RESULT_TTL = "x-bf-async-job-result-ttl";
 
     private AsyncHeaders() {
@@ -29,17 +32,24 @@ public final class AsyncHeaders {
         return value == null || value.isBlank() ? null : value.strip();
     }
 
-    /** The result TTL the submitter asked for, or {@code null} (the default) when absent or not a positive number. */
+    /**
+     * The result TTL the submitter asked for, or {@code null} (the default) when absent or not a positive number. A
+     * number too large for a {@code long} reads as the longest duration, for the job service to refuse.
+     */
     public static Duration resultTtl(HttpHeaders headers) {
         String value = headers.get(RESULT_TTL);
         if (value == null) {
             return null;
         }
-        try {
-            long seconds = Long.parseLong(value.strip());
-            return seconds > 0 ? Duration.ofSeconds(seconds) : null;
-        } catch (NumberFormatException notANumber) {
+        String digits = value.strip();
+        if (digits.isEmpty() || digits.length() > 64 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
             return null;
+        }
+        try {
+            long seconds = Long.parseLong(digits);
+            return seconds > 0 ? Duration.ofSeconds(seconds) : null;
+        } catch (NumberFormatException tooLarge) {
+            return Duration.ofSeconds(Long.MAX_VALUE);
         }
     }
 }

@@ -6,7 +6,7 @@ import java.util.List;
 final class AsyncSection {
 
     static final String NAME = "async";
-    private static final List<String> KEYS = List.of("lease_seconds", "max_concurrency", "result_ttl_seconds");
+    private static final List<String> KEYS = List.of("lease_seconds", "max_attempts", "max_concurrency", "result_ttl_seconds");
 
     private AsyncSection() {
     }
@@ -20,6 +20,7 @@ final class AsyncSection {
         int ttl = async.positiveInteger("result_ttl_seconds", AsyncSettings.DEFAULT_RESULT_TTL_SECONDS);
         int concurrency = async.positiveInteger("max_concurrency", AsyncSettings.DEFAULT_MAX_CONCURRENCY);
         int lease = async.positiveInteger("lease_seconds", AsyncSettings.DEFAULT_LEASE_SECONDS);
-        return async.validated(() -> new AsyncSettings(ttl, concurrency, lease));
+        int attempts = async.positiveInteger("max_attempts", AsyncSettings.DEFAULT_MAX_ATTEMPTS);
+        return async.validated(() -> new AsyncSettings(ttl, concurrency, lease, attempts));
     }
 }

@@ -6,7 +6,7 @@ import java.util.List;
 final class BatchSection {
 
     static final String NAME = "batch";
-    private static final List<String> KEYS = List.of("lease_seconds", "max_active_batches", "max_concurrency_per_batch");
+    private static final List<String> KEYS = List.of("lease_seconds", "max_active_batches", "max_attempts", "max_concurrency_per_batch", "max_lines");
 
     private BatchSection() {
     }
@@ -20,6 +20,8 @@ final class BatchSection {
         int perBatch = batch.positiveInteger("max_concurrency_per_batch", BatchSettings.DEFAULT_MAX_CONCURRENCY_PER_BATCH);
         int active = batch.positiveInteger("max_active_batches", BatchSettings.DEFAULT_MAX_ACTIVE_BATCHES);
         int lease = batch.positiveInteger("lease_seconds", BatchSettings.DEFAULT_LEASE_SECONDS);
-        return batch.validated(() -> new BatchSettings(perBatch, active, lease));
+        int attempts = batch.positiveInteger("max_attempts", BatchSettings.DEFAULT_MAX_ATTEMPTS);
+        int lines = batch.positiveInteger("max_lines", BatchSettings.DEFAULT_MAX_LINES);
+        return batch.validated(() -> new BatchSettings(perBatch, active, lease, attempts, lines));
     }
 }

@@ -1,5 +1,8 @@
 package dev.sluice.server.config;
 
+import dev.sluice.core.ExecutorSettings;
+import dev.sluice.core.batches.BatchLimits;
+
 /**
  * The {@code batch:} section.
  *
@@ -7,15 +10,20 @@ package dev.sluice.server.config;
  * @param maxActiveBatches       batches running at once on this instance, {@code > 0}
  * @param leaseSeconds           how long a running batch's lease holds before another instance may take the batch
  *                               over (renewed every third of it while the batch runs), {@code > 0}
+ * @param maxAttempts            claims a batch gets; the last one writes what was finished and fails the batch,
+ *                               {@code > 0}
+ * @param maxLines               requests one input file may hold, {@code > 0}
  */
-public record BatchSettings(int maxConcurrencyPerBatch, int maxActiveBatches, int leaseSeconds) {
+public record BatchSettings(int maxConcurrencyPerBatch, int maxActiveBatches, int leaseSeconds, int maxAttempts, int maxLines) {
 
     public static final int DEFAULT_MAX_CONCURRENCY_PER_BATCH = 32;
     public static final int DEFAULT_MAX_ACTIVE_BATCHES = 4;
     public static final int DEFAULT_LEASE_SECONDS = 60;
+    public static final int DEFAULT_MAX_ATTEMPTS = ExecutorSettings.DEFAULT_MAX_ATTEMPTS;
+    public static final int DEFAULT_MAX_LINES = BatchLimits.DEFAULT_MAX_LINES;
 
     public BatchSettings(int maxConcurrencyPerBatch, int maxActiveBatches) {
-        this(maxConcurrencyPerBatch, maxActiveBatches, DEFAULT_LEASE_SECONDS);
+        this(maxConcurrencyPerBatch, maxActiveBatches, DEFAULT_LEASE_SECONDS, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_LINES);
     }
 
     public BatchSettings {
@@ -27,6 +35,12 @@ public record BatchSettings(int maxConcurrencyPerBatch, int maxActiveBatches, in
         }
         if (leaseSeconds <= 0) {
             throw new IllegalArgumentException("batch.lease_seconds: " + leaseSeconds + " (expected: > 0)");
+        }
+        if (maxAttempts <= 0) {
+            throw new IllegalArgumentException("batch.max_attempts: " + maxAttempts + " (expected: > 0)");
+        }
+        if (maxLines <= 0) {
+            throw new IllegalArgumentException("batch.max_lines: " + maxLines + " (expected: > 0)");
         }
     }
 

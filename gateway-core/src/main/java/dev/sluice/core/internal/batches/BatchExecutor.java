@@ -2,6 +2,9 @@ package dev.sluice.core.internal.batches;
 
 import dev.sluice.core.ExecutorSettings;
 import dev.sluice.core.batches.Batch;
+import dev.sluice.core.batches.BatchError;
+import dev.sluice.core.batches.BatchLimits;
+import dev.sluice.core.batches.BatchStatus;
 import dev.sluice.core.batches.BatchRepository;
 import dev.sluice.core.files.FileService;
 import dev.sluice.core.internal.lease.LeasedExecutor;
@@ -15,6 +18,8 @@ import reactor.core.scheduler.Scheduler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -29,17 +34,25 @@ public final class BatchExecutor {
 
     private final LeasedExecutor<Batch> executor;
 
+    /** With {@link BatchLimits#DEFAULTS}. */
+    public BatchExecutor(BatchRepository batches, FileService files, Function<GatewayRequest, Mono<GatewayResponse>> gateway,
+                         Clock clock, Scheduler timer, ExecutorSettings settings, int linesAtOnce, String owner) {
+        this(batches, files, gateway, clock, timer, settings, linesAtOnce, BatchLimits.DEFAULTS, owner);
+    }
+
     /**
      * @param settings    {@code maxConcurrency} is the number of batches running at once on this instance
      * @param linesAtOnce lines of one batch in flight at once
+     * @param limits      what one input file may hold
      */
     public BatchExecutor(BatchRepository batches, FileService files, Function<GatewayRequest, Mono<GatewayResponse>> gateway,
-                         Clock clock, Scheduler timer, ExecutorSettings settings, int linesAtOnce, String owner) {
+                         Clock clock, Scheduler timer, ExecutorSettings settings, int linesAtOnce, BatchLimits limits, String owner) {
         if (linesAtOnce <= 0) {
             throw new IllegalArgumentException("batch.max_concurrency_per_batch: " + linesAtOnce + " (expected: > 0)");
         }
-        BatchRun run = new BatchRun(batches, files, gateway, clock, timer, linesAtOnce, STATUS_POLL, owner);
-        this.executor = new LeasedExecutor<>("batches", new Queue(batches, files), run, clock, timer, settings, owner);
+        BatchRun run = new BatchRun(batches, files, gateway, clock, timer, linesAtOnce, STATUS_POLL, owner, limits,
+                settings.maxAttempts());
+        this.executor = new LeasedExecutor<>("batches", new Queue(batches, files, clock), run, clock, timer, settings, owner);
     }
 
     public void start() {
@@ -67,10 +80,32 @@ public final class BatchExecutor {
     }
 
     /** The batch table as a leased queue; the sweep is the files'. */
-    private record Queue(BatchRepository batches, FileService files) implements LeasedQueue<Batch> {
+    private record Queue(BatchRepository batches, FileService files, Clock clock) implements LeasedQueue<Batch> {
+
+        /** Batches failed per look: the rest wait for the next poll. */
+        private static final int ABANDON_AT_ONCE = 16;
+
         @Override
-        public Flux<Batch> claim(String owner, Instant now, Duration lease, int limit) {
-            return batches.claim(owner, now, lease, limit);
+        public Flux<Batch> claim(String owner, Instant now, Duration lease, int limit, int maxAttempts) {
+            return batches.claim(owner, now, lease, limit, maxAttempts);
+        }
+
+        /**
+         * Even the last attempt, which only writes what finished, died: the batch fails as it stands, without files,
+         * under the lapsed lease's owner (so a holder that comes back to life finds it final).
+         */
+        @Override
+        public Mono<Long> abandon(Instant now, int maxAttempts) {
+            return batches.findExhausted(now, maxAttempts, ABANDON_AT_ONCE)
+                    .concatMap(batch -> {
+                        List<BatchError> errors = new ArrayList<>(batch.errors());
+                        errors.add(new BatchError("attempts_exhausted", "The batch was stopped after " + maxAttempts
+                                + " attempts: each time, the gateway instance running it stopped before it ended.", null, null));
+                        return batches.update(batch.withErrors(errors).moveTo(BatchStatus.FAILED, clock.instant()),
+                                batch.leaseOwner(), batch.status());
+                    })
+                    .filter(Boolean::booleanValue)
+                    .count();
         }
 
         @Override

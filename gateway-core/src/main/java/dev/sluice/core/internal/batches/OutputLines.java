@@ -45,7 +45,13 @@ final class OutputLines {
         }, customId);
     }
 
-    /** The top-level {@code model} of an answer, or {@code null}. */
+    /** The longest model name kept with a line's result, the store's column. */
+    static final int MAX_MODEL_LENGTH = 255;
+
+    /**
+     * The top-level {@code model} of an answer, or {@code null}: also when it is not a name the store can keep (too
+     * long, or holding control characters), since it only labels the batch and a provider's oddity must not fail it.
+     */
     static String modelOf(byte[] body) {
         try (JsonParser parser = JSON.createParser(body)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -55,7 +61,8 @@ final class OutputLines {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
                 if (field.equals("model") && value == JsonToken.VALUE_STRING) {
-                    return parser.getText();
+                    String model = parser.getText();
+                    return model.length() <= MAX_MODEL_LENGTH && model.chars().noneMatch(Character::isISOControl) ? model : null;
                 }
                 parser.skipChildren();
             }

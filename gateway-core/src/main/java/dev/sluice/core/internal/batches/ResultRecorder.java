@@ -2,6 +2,10 @@ package dev.sluice.core.internal.batches;
 
 import dev.sluice.core.batches.BatchRepository;
 import dev.sluice.core.batches.LineResult;
+import dev.sluice.core.internal.lease.Faults;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -27,6 +31,8 @@ import java.util.List;
  * </ul>
  */
 final class ResultRecorder {
+
+    private static final Logger log = LoggerFactory.getLogger(ResultRecorder.class);
 
     /** The largest group; a run has at most its lines-at-once in flight, so this only bounds a misconfiguration. */
     static final int MAX_GROUP = 256;
@@ -90,6 +96,23 @@ final class ResultRecorder {
         });
     }
 
+    /**
+     * The store refused a group for good (a value it cannot hold): each line alone, so that one bad result does not
+     * take the others with it, and a line the store still refuses ends with {@code result_not_stored} instead.
+     */
+    private Mono<Integer> oneByOne(List<LineResult> results) {
+        return Flux.fromIterable(results)
+                .concatMap(result -> batches.recordResult(batchId, result)
+                        .onErrorResume(error -> !Faults.isTransient(error), refused -> {
+                            log.warn("The store refused the result of line {} of batch {}; recorded as result_not_stored",
+                                    result.line(), batchId, refused);
+                            return batches.recordResult(batchId, LineResults.notStored(result));
+                        }))
+                .filter(Boolean::booleanValue)
+                .count()
+                .map(Long::intValue);
+    }
+
     /** Writes what waits, then looks again; stops, clearing {@link #writing}, only when nothing waits. */
     private void writeNext() {
         List<Pending> group = new ArrayList<>();
@@ -115,7 +138,9 @@ final class ResultRecorder {
         for (Pending pending : group) {
             results.add(pending.result);
         }
-        Mono.defer(() -> batches.recordResults(batchId, results)).subscribe(
+        Mono.defer(() -> batches.recordResults(batchId, results))
+                .onErrorResume(error -> !Faults.isTransient(error), refused -> oneByOne(results))
+                .subscribe(
                 recorded -> {
                 },
                 error -> {

@@ -1,7 +1,6 @@
 package dev.sluice.core.internal.jobs;
 
-import dev.sluice.core.error.ErrorEnvelope;
-import dev.sluice.core.error.GatewayException;
+import dev.sluice.core.internal.lease.Faults;
 import dev.sluice.core.jobs.AsyncJob;
 import dev.sluice.core.jobs.AsyncJobRepository;
 import dev.sluice.core.jobs.JobOutcome;
@@ -20,10 +19,6 @@ final class JobExecution {
 
     private static final Logger log = LoggerFactory.getLogger(JobExecution.class);
 
-    /** What a job whose runner broke its contract ends with; the cause stays in the log, not in the caller's data. */
-    private static final JobOutcome INTERNAL_ERROR = JobOutcome.failed(500, ErrorEnvelope.envelope(new GatewayException(
-            500, "server_error", "internal_error", null, "The job failed inside the gateway.")));
-
     private final AsyncJobRepository jobs;
     private final JobRunner runner;
     private final Clock clock;
@@ -39,15 +34,26 @@ final class JobExecution {
     /** Completes once the outcome is stored; never errors. */
     Mono<Void> run(AsyncJob job) {
         return outcome(job)
-                .flatMap(outcome -> jobs.finish(job.id(), owner, outcome.status(), outcome.statusCode(), outcome.result(),
-                        outcome.error(), clock.instant()))
+                .flatMap(outcome -> store(job, outcome)
+                        // The store refused the outcome for good: running the job again would end the same way, after
+                        // paying for the upstream call again. A failure it can hold says so instead.
+                        .onErrorResume(error -> !Faults.isTransient(error), refused -> {
+                            log.warn("The store refused the outcome of job {}; the job fails with result_not_stored", job.id(), refused);
+                            return store(job, JobFailures.resultNotStored(job));
+                        }))
                 // false: cancelled or taken over meanwhile, which is not ours to report.
                 .doOnNext(stored -> log.debug("Job {} finished (stored: {})", job.id(), stored))
                 .onErrorResume(error -> {
-                    log.warn("Storing the outcome of job {} failed; it runs again once its lease lapses", job.id(), error);
+                    log.warn("Storing the outcome of job {} failed; it runs again once its lease lapses (attempt {})",
+                            job.id(), job.attempts(), error);
                     return Mono.empty();
                 })
                 .then();
+    }
+
+    private Mono<Boolean> store(AsyncJob job, JobOutcome outcome) {
+        return jobs.finish(job.id(), owner, outcome.status(), outcome.statusCode(), outcome.result(), outcome.error(),
+                clock.instant());
     }
 
     private Mono<JobOutcome> outcome(AsyncJob job) {
@@ -62,7 +68,7 @@ final class JobExecution {
                 })
                 .onErrorResume(error -> {
                     log.warn("Job {} failed in its runner; stored as an internal error", job.id(), error);
-                    return Mono.just(INTERNAL_ERROR);
+                    return Mono.just(JobFailures.internalError(job));
                 });
     }
 }

@@ -5,6 +5,7 @@ import dev.sluice.core.internal.lease.LeasedExecutor;
 import dev.sluice.core.internal.lease.LeasedQueue;
 import dev.sluice.core.jobs.AsyncJob;
 import dev.sluice.core.jobs.AsyncJobRepository;
+import dev.sluice.core.jobs.JobOutcome;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -21,7 +22,7 @@ public final class JobExecutor {
     public JobExecutor(AsyncJobRepository jobs, JobRunner runner, Clock clock, Scheduler timer, ExecutorSettings settings,
                        String owner) {
         JobExecution execution = new JobExecution(jobs, runner, clock, owner);
-        this.executor = new LeasedExecutor<>("jobs", new Queue(jobs), execution::run, clock, timer, settings, owner);
+        this.executor = new LeasedExecutor<>("jobs", new Queue(jobs, clock), execution::run, clock, timer, settings, owner);
     }
 
     /**
@@ -54,10 +55,27 @@ public final class JobExecutor {
     }
 
     /** The job table as a leased queue. */
-    private record Queue(AsyncJobRepository jobs) implements LeasedQueue<AsyncJob> {
+    private record Queue(AsyncJobRepository jobs, Clock clock) implements LeasedQueue<AsyncJob> {
+
+        /** Jobs failed per look: the rest wait for the next poll, so one look never holds a connection long. */
+        private static final int ABANDON_AT_ONCE = 100;
+
         @Override
-        public Flux<AsyncJob> claim(String owner, Instant now, Duration lease, int limit) {
-            return jobs.claim(owner, now, lease, limit);
+        public Flux<AsyncJob> claim(String owner, Instant now, Duration lease, int limit, int maxAttempts) {
+            return jobs.claim(owner, now, lease, limit, maxAttempts);
+        }
+
+        @Override
+        public Mono<Long> abandon(Instant now, int maxAttempts) {
+            return jobs.findExhausted(now, maxAttempts, ABANDON_AT_ONCE)
+                    .concatMap(job -> {
+                        JobOutcome failed = JobFailures.attemptsExhausted(job, maxAttempts);
+                        // Under the lapsed lease's owner: a holder that comes back to life finds the job final.
+                        return jobs.finish(job.id(), job.leaseOwner(), failed.status(), failed.statusCode(), null,
+                                failed.error(), clock.instant());
+                    })
+                    .filter(Boolean::booleanValue)
+                    .count();
         }
 
         @Override

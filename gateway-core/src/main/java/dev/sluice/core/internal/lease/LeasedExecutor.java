@@ -14,6 +14,7 @@ import reactor.core.scheduler.Scheduler;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -139,9 +140,10 @@ public final class LeasedExecutor<T> {
                     if (free <= 0 || state.get() != State.RUNNING) {
                         return Mono.<Void>empty();
                     }
+                    Instant now = clock.instant();
                     // Launched once the claim is over, so that runners never hold its connection.
-                    return queue.claim(owner, clock.instant(), settings.lease(), free)
-                            .collectList()
+                    return abandonExhausted(now)
+                            .then(queue.claim(owner, now, settings.lease(), free, settings.maxAttempts()).collectList())
                             .doOnNext(this::launchAll)
                             .then();
                 })
@@ -149,6 +151,21 @@ public final class LeasedExecutor<T> {
                     log.warn("Claiming {} failed; trying again at the next poll", what, error);
                     return Mono.empty();
                 });
+    }
+
+    /** Units out of attempts are ended before claiming, so that each reaches a final state in bounded time. */
+    private Mono<Void> abandonExhausted(Instant now) {
+        return Mono.defer(() -> queue.abandon(now, settings.maxAttempts()))
+                .doOnNext(abandoned -> {
+                    if (abandoned > 0) {
+                        log.warn("{} {} failed: their leases lapsed after {} attempts", abandoned, what, settings.maxAttempts());
+                    }
+                })
+                .onErrorResume(error -> {
+                    log.warn("Failing {} out of attempts failed; trying again at the next poll", what, error);
+                    return Mono.empty();
+                })
+                .then();
     }
 
     private void launchAll(List<T> claimed) {

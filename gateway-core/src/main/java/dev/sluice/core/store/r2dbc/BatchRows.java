@@ -51,7 +51,7 @@ final class BatchRows {
         bind(statement, 27, batch.outputExpiresAfter() == null ? null : batch.outputExpiresAfter().toMillis(), Long.class);
         bind(statement, 28, batch.leaseOwner(), String.class);
         bind(statement, 29, millis(batch.leaseExpiresAt()), Long.class);
-        return statement;
+        return statement.bind(30, batch.attempts());
     }
 
     static <T> void bind(Statement statement, int index, T value, Class<T> type) {
@@ -91,7 +91,8 @@ final class BatchRows {
                         row.get("cached_tokens", Long.class), row.get("reasoning_tokens", Long.class)),
                 outputExpiresAfter == null ? null : Duration.ofMillis(outputExpiresAfter),
                 row.get("lease_owner", String.class),
-                instant(row.get("lease_expires_at", Long.class)));
+                instant(row.get("lease_expires_at", Long.class)),
+                row.get("attempts", Integer.class));
     }
 
     /** The batch as it reads back: instants and durations are kept to the millisecond. */
@@ -103,7 +104,7 @@ final class BatchRows {
                 toMillis(batch.cancellingAt()), toMillis(batch.cancelledAt()), batch.counts(),
                 batch.metadata(), batch.errors(), batch.model(), batch.usage(),
                 batch.outputExpiresAfter() == null ? null : Duration.ofMillis(batch.outputExpiresAfter().toMillis()),
-                batch.leaseOwner(), toMillis(batch.leaseExpiresAt()));
+                batch.leaseOwner(), toMillis(batch.leaseExpiresAt()), batch.attempts());
     }
 
     static Long millis(Instant instant) {

@@ -30,7 +30,8 @@ final class LeaseClaims {
     /**
      * One table's claim statements.
      *
-     * @param candidatesSql selects {@code id} of claimable rows, oldest first; binds {@code $1} now, {@code $2} limit
+     * @param candidatesSql selects {@code id} of claimable rows, oldest first; binds {@code $1} now, {@code $2} the
+     *                      attempts a row may have had before this claim, {@code $3} limit
      * @param claimOne      the compare-and-set update of one row
      * @param reread        reads one claimed row back as this owner holds it
      */
@@ -49,15 +50,23 @@ final class LeaseClaims {
         Flux<T> read(Connection connection, Claim claim, String id);
     }
 
-    /** The parameters of one claim, in epoch milliseconds as stored. */
-    record Claim(String owner, long now, long leaseExpiresAt) {
+    /**
+     * The parameters of one claim, instants in epoch milliseconds as stored.
+     *
+     * @param maxAttempts a row is claimed only while it has had fewer attempts
+     */
+    record Claim(String owner, long now, long leaseExpiresAt, int maxAttempts) {
     }
 
     private LeaseClaims() {
     }
 
-    /** Takes up to {@code limit} claimable rows for {@code owner}, leased until {@code now + lease}; emits them oldest first. */
-    static <T> Flux<T> claim(Database database, Statements<T> statements, String owner, Instant now, Duration lease, int limit) {
+    /**
+     * Takes up to {@code limit} claimable rows that have had fewer than {@code maxAttempts} attempts for {@code owner},
+     * leased until {@code now + lease}; emits them oldest first.
+     */
+    static <T> Flux<T> claim(Database database, Statements<T> statements, String owner, Instant now, Duration lease, int limit,
+                             int maxAttempts) {
         Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(lease, "lease");
@@ -67,7 +76,10 @@ final class LeaseClaims {
         if (limit <= 0) {
             return Flux.error(new IllegalArgumentException("limit: " + limit + " (expected: > 0)"));
         }
-        Claim claim = new Claim(owner, now.toEpochMilli(), now.plus(lease).toEpochMilli());
+        if (maxAttempts <= 0) {
+            return Flux.error(new IllegalArgumentException("max_attempts: " + maxAttempts + " (expected: > 0)"));
+        }
+        Claim claim = new Claim(owner, now.toEpochMilli(), now.plus(lease).toEpochMilli(), maxAttempts);
         return database.withConnection(connection -> claimIds(connection, statements, claim, limit, 1)
                 .flatMapMany(Flux::fromIterable)
                 .concatMap(id -> statements.reread().read(connection, claim, id))
@@ -94,7 +106,8 @@ final class LeaseClaims {
     private static Mono<List<String>> claimIds(Connection connection, Statements<?> statements, Claim claim, int wanted, int round) {
         return Flux.from(connection.createStatement(statements.candidatesSql())
                         .bind(0, claim.now())
-                        .bind(1, wanted + CANDIDATE_SLACK)
+                        .bind(1, claim.maxAttempts())
+                        .bind(2, wanted + CANDIDATE_SLACK)
                         .execute())
                 .concatMap(result -> result.map((row, meta) -> row.get("id", String.class)))
                 .collectList()

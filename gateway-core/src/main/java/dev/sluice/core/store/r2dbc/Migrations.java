@@ -24,7 +24,8 @@ final class Migrations {
             "V1__virtual_keys_and_usage.sql",
             "V2__async_jobs.sql",
             "V3__files.sql",
-            "V4__batches.sql");
+            "V4__batches.sql",
+            "V5__attempts_and_hygiene.sql");
 
     private static final String CREATE_VERSION_TABLE = """
             CREATE TABLE IF NOT EXISTS schema_version (

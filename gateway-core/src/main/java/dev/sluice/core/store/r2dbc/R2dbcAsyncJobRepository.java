@@ -34,15 +34,24 @@ final class R2dbcAsyncJobRepository implements AsyncJobRepository {
 
     private static final String FIND_BY_ID = "SELECT " + COLUMNS + " FROM async_jobs WHERE id = $1";
 
-    /** Which jobs may be claimed at {@code now}: the same condition in the candidate query and in the claim itself. */
-    private static final String CLAIMABLE = "(status = 'pending' OR (status = 'processing' AND lease_expires_at < %s))";
+    /**
+     * Which jobs may be claimed at {@code now} with fewer than a number of attempts: the same condition in the
+     * candidate query and in the claim itself. A pending job has always attempts to spare (a graceful release gives
+     * its attempt back); a processing one whose lease lapsed has them only while it has not used them all.
+     */
+    private static final String CLAIMABLE = "(status = 'pending' OR (status = 'processing' AND lease_expires_at < %s "
+            + "AND attempts < %s))";
 
-    private static final String CANDIDATES = "SELECT id FROM async_jobs WHERE " + CLAIMABLE.formatted("$1")
-            + " ORDER BY created_at, id LIMIT $2";
+    private static final String CANDIDATES = "SELECT id FROM async_jobs WHERE " + CLAIMABLE.formatted("$1", "$2")
+            + " ORDER BY created_at, id LIMIT $3";
 
     private static final String CLAIM_ONE = "UPDATE async_jobs SET status = 'processing', lease_owner = $1, "
             + "lease_expires_at = $2, started_at = COALESCE(started_at, $3), attempts = attempts + 1 "
-            + "WHERE id = $4 AND " + CLAIMABLE.formatted("$5");
+            + "WHERE id = $4 AND " + CLAIMABLE.formatted("$5", "$6");
+
+    /** Jobs whose holder's lease lapsed after their last attempt: nobody may claim them, they are to be failed. */
+    private static final String EXHAUSTED = "SELECT " + COLUMNS + " FROM async_jobs WHERE status = 'processing' "
+            + "AND lease_expires_at < $1 AND attempts >= $2 ORDER BY created_at, id LIMIT $3";
 
     private static final String FIND_CLAIMED = "SELECT " + COLUMNS + " FROM async_jobs "
             + "WHERE id = $1 AND lease_owner = $2 AND status = 'processing'";
@@ -61,8 +70,10 @@ final class R2dbcAsyncJobRepository implements AsyncJobRepository {
     private static final String DELETE_EXPIRED = "DELETE FROM async_jobs "
             + "WHERE status IN ('completed', 'failed', 'cancelled') AND expires_at <= $1";
 
+    /** A job handed back at a graceful stop did not fail: its attempt is given back. */
     private static final String RELEASE = "UPDATE async_jobs SET status = 'pending', lease_owner = NULL, "
-            + "lease_expires_at = NULL WHERE lease_owner = $1 AND status = 'processing'";
+            + "lease_expires_at = NULL, attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END "
+            + "WHERE lease_owner = $1 AND status = 'processing'";
 
     private static final String COUNT_BY_STATUS = "SELECT COUNT(*) AS n FROM async_jobs WHERE status = $1";
 
@@ -74,6 +85,7 @@ final class R2dbcAsyncJobRepository implements AsyncJobRepository {
                         .bind(2, claim.now())
                         .bind(3, id)
                         .bind(4, claim.now())
+                        .bind(5, claim.maxAttempts())
                         .execute(),
             (connection, claim, id) -> select(connection.createStatement(FIND_CLAIMED).bind(0, id).bind(1, claim.owner())),
             Comparator.comparing(AsyncJob::createdAt).thenComparing(AsyncJob::id));
@@ -98,8 +110,17 @@ final class R2dbcAsyncJobRepository implements AsyncJobRepository {
     }
 
     @Override
-    public Flux<AsyncJob> claim(String owner, Instant now, Duration lease, int limit) {
-        return LeaseClaims.claim(database, CLAIMS, owner, now, lease, limit);
+    public Flux<AsyncJob> claim(String owner, Instant now, Duration lease, int limit, int maxAttempts) {
+        return LeaseClaims.claim(database, CLAIMS, owner, now, lease, limit, maxAttempts);
+    }
+
+    @Override
+    public Flux<AsyncJob> findExhausted(Instant now, int maxAttempts, int limit) {
+        Objects.requireNonNull(now, "now");
+        return database.withConnection(connection -> select(connection.createStatement(EXHAUSTED)
+                .bind(0, now.toEpochMilli())
+                .bind(1, maxAttempts)
+                .bind(2, limit)));
     }
 
     @Override

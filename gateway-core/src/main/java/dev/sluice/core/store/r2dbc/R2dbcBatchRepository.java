@@ -38,10 +38,10 @@ final class R2dbcBatchRepository implements BatchRepository {
             + "output_file_id, error_file_id, created_at, in_progress_at, expires_at, finalizing_at, completed_at, "
             + "failed_at, expired_at, cancelling_at, cancelled_at, total_requests, completed_requests, failed_requests, "
             + "metadata, errors, model, input_tokens, output_tokens, cached_tokens, reasoning_tokens, "
-            + "output_expires_after_ms, lease_owner, lease_expires_at";
+            + "output_expires_after_ms, lease_owner, lease_expires_at, attempts";
 
     private static final String INSERT = "INSERT INTO batches (" + COLUMNS + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
-            + "$9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30)";
+            + "$9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)";
 
     private static final String FIND_BY_ID = "SELECT " + COLUMNS + " FROM batches WHERE id = $1";
 
@@ -65,14 +65,25 @@ final class R2dbcBatchRepository implements BatchRepository {
             .map(status -> "'" + status.wire() + "'")
             .collect(Collectors.joining(", ", "(", ")"));
 
-    /** Which batches may be claimed at {@code now}: the same condition in the candidate query and in the claim itself. */
-    private static final String CLAIMABLE = "(status NOT IN " + FINAL + " AND (lease_owner IS NULL OR lease_expires_at < %s))";
+    /**
+     * Which batches may be claimed at {@code now} with fewer than a number of attempts: the same condition in the
+     * candidate query and in the claim itself.
+     */
+    private static final String CLAIMABLE = "(status NOT IN " + FINAL + " AND (lease_owner IS NULL OR lease_expires_at < %s) "
+            + "AND attempts < %s)";
 
-    private static final String CANDIDATES = "SELECT id FROM batches WHERE " + CLAIMABLE.formatted("$1")
-            + " ORDER BY created_at, id LIMIT $2";
+    private static final String CANDIDATES = "SELECT id FROM batches WHERE " + CLAIMABLE.formatted("$1", "$2")
+            + " ORDER BY created_at, id LIMIT $3";
 
-    private static final String CLAIM_ONE = "UPDATE batches SET lease_owner = $1, lease_expires_at = $2 "
-            + "WHERE id = $3 AND " + CLAIMABLE.formatted("$4");
+    private static final String CLAIM_ONE = "UPDATE batches SET lease_owner = $1, lease_expires_at = $2, attempts = attempts + 1 "
+            + "WHERE id = $3 AND " + CLAIMABLE.formatted("$4", "$5");
+
+    /** Batches whose holder's lease lapsed after their last attempt: nobody may claim them, they are to be failed. */
+    private static final String EXHAUSTED = "SELECT " + COLUMNS + " FROM batches WHERE status NOT IN " + FINAL
+            + " AND lease_owner IS NOT NULL AND lease_expires_at < $1 AND attempts >= $2 ORDER BY created_at, id LIMIT $3";
+
+    /** Whether a batch that is not final reads the file: such a file may not be deleted or expire. */
+    private static final String READS_FILE = "SELECT COUNT(*) AS n FROM batches WHERE input_file_id = $1 AND status NOT IN " + FINAL;
 
     private static final String FIND_CLAIMED = "SELECT " + COLUMNS + " FROM batches WHERE id = $1 AND lease_owner = $2";
 
@@ -94,10 +105,14 @@ final class R2dbcBatchRepository implements BatchRepository {
 
     private static final String UPDATE_FINAL = UPDATE.formatted(", lease_owner = NULL, lease_expires_at = NULL");
 
+    /** A finalizing batch is past cancelling: its files are being written, and only one set of them may be. */
     private static final String REQUEST_CANCEL = "UPDATE batches SET status = '" + BatchStatus.CANCELLING.wire() + "', "
-            + "cancelling_at = $1 WHERE id = $2 AND status NOT IN " + FINAL + " AND status <> '" + BatchStatus.CANCELLING.wire() + "'";
+            + "cancelling_at = $1 WHERE id = $2 AND status IN ('" + BatchStatus.VALIDATING.wire() + "', '"
+            + BatchStatus.IN_PROGRESS.wire() + "')";
 
-    private static final String RELEASE = "UPDATE batches SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = $1";
+    /** A batch handed back at a graceful stop did not fail: its attempt is given back. */
+    private static final String RELEASE = "UPDATE batches SET lease_owner = NULL, lease_expires_at = NULL, "
+            + "attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END WHERE lease_owner = $1";
 
     private static final String INSERT_RESULT = "INSERT INTO batch_results "
             + "(batch_id, line, custom_id, is_error, output_line, model, input_tokens, output_tokens) "
@@ -125,6 +140,7 @@ final class R2dbcBatchRepository implements BatchRepository {
                         .bind(1, claim.leaseExpiresAt())
                         .bind(2, id)
                         .bind(3, claim.now())
+                        .bind(4, claim.maxAttempts())
                         .execute(),
             (connection, claim, id) -> BatchRows.select(connection.createStatement(FIND_CLAIMED).bind(0, id).bind(1, claim.owner())),
             Comparator.comparing(Batch::createdAt).thenComparing(Batch::id));
@@ -173,8 +189,26 @@ final class R2dbcBatchRepository implements BatchRepository {
     }
 
     @Override
-    public Flux<Batch> claim(String owner, Instant now, Duration lease, int limit) {
-        return LeaseClaims.claim(database, CLAIMS, owner, now, lease, limit);
+    public Flux<Batch> claim(String owner, Instant now, Duration lease, int limit, int maxAttempts) {
+        return LeaseClaims.claim(database, CLAIMS, owner, now, lease, limit, maxAttempts);
+    }
+
+    @Override
+    public Flux<Batch> findExhausted(Instant now, int maxAttempts, int limit) {
+        Objects.requireNonNull(now, "now");
+        return database.withConnection(connection -> BatchRows.select(connection.createStatement(EXHAUSTED)
+                .bind(0, now.toEpochMilli())
+                .bind(1, maxAttempts)
+                .bind(2, limit)));
+    }
+
+    @Override
+    public Mono<Boolean> readsFile(String fileId) {
+        Objects.requireNonNull(fileId, "fileId");
+        return database.withConnectionMono(connection -> Flux.from(connection.createStatement(READS_FILE).bind(0, fileId).execute())
+                .concatMap(result -> result.map((row, meta) -> row.get("n", Long.class)))
+                .single()
+                .map(n -> n > 0));
     }
 
     @Override

@@ -11,6 +11,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,7 @@ final class R2dbcFileRepository implements FileRepository {
 
     private static final String INSERT = "INSERT INTO files (" + COLUMNS + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
-    private static final String INSERT_CHUNK = "INSERT INTO file_chunks (file_id, seq, data) VALUES ($1, $2, $3)";
+    private static final String INSERT_CHUNK = "INSERT INTO file_chunks (file_id, seq, data, written_at) VALUES ($1, $2, $3, $4)";
 
     private static final String ID_IN_USE = "SELECT (SELECT COUNT(*) FROM files WHERE id = $1) "
             + "+ (SELECT COUNT(*) FROM file_chunks WHERE file_id = $2) AS n";
@@ -53,21 +54,31 @@ final class R2dbcFileRepository implements FileRepository {
 
     private static final String ERASE_ROW = "DELETE FROM files WHERE id = $1";
 
-    private static final String EXPIRED = "SELECT id FROM files WHERE expires_at <= $1 AND deleted_at IS NULL";
+    /** A file a batch still reads does not expire under it: it goes at the first sweep after the batch ends. */
+    private static final String EXPIRED = "SELECT id FROM files WHERE expires_at <= $1 AND deleted_at IS NULL "
+            + "AND id NOT IN (SELECT input_file_id FROM batches WHERE status IN ('validating', 'in_progress', 'finalizing', 'cancelling'))";
+
+    /** Uploads cut short by a crash: chunks with no file row, none of them written lately (an upload under way writes). */
+    private static final String ORPHAN_UPLOADS = "SELECT file_id FROM file_chunks c WHERE NOT EXISTS "
+            + "(SELECT 1 FROM files f WHERE f.id = c.file_id) GROUP BY file_id HAVING MAX(COALESCE(written_at, 0)) < $1";
+
+    private static final String PURGE_DELETED = "DELETE FROM files WHERE deleted_at IS NOT NULL AND deleted_at < $1";
 
     private final Database database;
+    private final Clock clock;
     private final int chunkBytes;
 
-    R2dbcFileRepository(Database database) {
-        this(database, CHUNK_BYTES);
+    R2dbcFileRepository(Database database, Clock clock) {
+        this(database, clock, CHUNK_BYTES);
     }
 
     /** With another chunk size, for tests that cut many chunks without moving many bytes. */
-    R2dbcFileRepository(Database database, int chunkBytes) {
+    R2dbcFileRepository(Database database, Clock clock, int chunkBytes) {
         if (chunkBytes <= 0) {
             throw new IllegalArgumentException("chunk_bytes: " + chunkBytes + " (expected: > 0)");
         }
         this.database = database;
+        this.clock = clock;
         this.chunkBytes = chunkBytes;
     }
 
@@ -126,7 +137,8 @@ final class R2dbcFileRepository implements FileRepository {
     }
 
     private Mono<Long> insertChunk(String id, int seq, byte[] chunk) {
-        return update(connection -> connection.createStatement(INSERT_CHUNK).bind(0, id).bind(1, seq).bind(2, chunk));
+        return update(connection -> connection.createStatement(INSERT_CHUNK).bind(0, id).bind(1, seq).bind(2, chunk)
+                .bind(3, clock.millis()));
     }
 
     private Mono<StoredFile> insertRow(StoredFile file) {
@@ -145,8 +157,9 @@ final class R2dbcFileRepository implements FileRepository {
         }).thenReturn(stored);
     }
 
-    /** Removes every trace of an upload: its chunks, and its row should it have been inserted. */
-    private Mono<Void> erase(String id) {
+    /** Removes every trace of a file or an upload: its chunks, and its row should it have been inserted. */
+    @Override
+    public Mono<Void> erase(String id) {
         return database.inTransaction(connection -> execute(connection.createStatement(ERASE_CHUNKS).bind(0, id))
                         .then(execute(connection.createStatement(ERASE_ROW).bind(0, id))))
                 .then();
@@ -247,6 +260,24 @@ final class R2dbcFileRepository implements FileRepository {
                 .concatMap(id -> delete(id, now))
                 .filter(Boolean::booleanValue)
                 .count();
+    }
+
+    @Override
+    public Mono<Long> eraseOrphanUploads(Instant writtenBefore) {
+        Objects.requireNonNull(writtenBefore, "writtenBefore");
+        return database.withConnection(connection -> Flux.from(connection.createStatement(ORPHAN_UPLOADS)
+                                .bind(0, writtenBefore.toEpochMilli()).execute())
+                        .concatMap(result -> result.map((row, meta) -> row.get("file_id", String.class))))
+                .collectList()
+                .flatMapMany(Flux::fromIterable)
+                .concatMap(id -> erase(id).thenReturn(id))
+                .count();
+    }
+
+    @Override
+    public Mono<Long> purgeDeleted(Instant deletedBefore) {
+        Objects.requireNonNull(deletedBefore, "deletedBefore");
+        return update(connection -> connection.createStatement(PURGE_DELETED).bind(0, deletedBefore.toEpochMilli()));
     }
 
     private Mono<Long> update(Function<Connection, Statement> statement) {

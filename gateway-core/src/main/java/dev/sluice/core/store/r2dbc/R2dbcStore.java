@@ -50,6 +50,8 @@ public final class R2dbcStore implements Store, MeterBinder {
     private static final Duration MAX_IDLE = Duration.ofMinutes(10);
     private static final Duration MAX_ACQUIRE = Duration.ofSeconds(30);
     private static final Duration PING_TIMEOUT = Duration.ofSeconds(5);
+    private static final Option<String> DB_CLOSE_DELAY = Option.valueOf("DB_CLOSE_DELAY");
+    private static final Option<String> WRITE_DELAY = Option.valueOf("WRITE_DELAY");
 
     private final Database database;
     private final R2dbcVirtualKeyRepository virtualKeys;
@@ -63,7 +65,7 @@ public final class R2dbcStore implements Store, MeterBinder {
         this.virtualKeys = new R2dbcVirtualKeyRepository(database, clock);
         this.usage = new R2dbcUsageRepository(database);
         this.jobs = new R2dbcAsyncJobRepository(database);
-        this.files = new R2dbcFileRepository(database);
+        this.files = new R2dbcFileRepository(database, clock);
         this.batches = new R2dbcBatchRepository(database);
     }
 
@@ -105,15 +107,24 @@ public final class R2dbcStore implements Store, MeterBinder {
      */
     static ConnectionFactoryOptions options(String url) {
         ConnectionFactoryOptions options = ConnectionFactoryOptions.parse(url);
-        if (isH2InMemory(options) && !options.hasOption(Option.valueOf("DB_CLOSE_DELAY"))) {
-            return options.mutate().option(Option.valueOf("DB_CLOSE_DELAY"), "-1").build();
+        if (isH2InMemory(options) && !options.hasOption(DB_CLOSE_DELAY)) {
+            return options.mutate().option(DB_CLOSE_DELAY, "-1").build();
+        }
+        if (isH2(options, "file") && !options.hasOption(WRITE_DELAY)) {
+            // H2 writes a commit to its file up to half a second later by default: a process killed meanwhile loses
+            // what it had committed. Committed means durable, so each commit is written before it returns.
+            return options.mutate().option(WRITE_DELAY, "0").build();
         }
         return options;
     }
 
     private static boolean isH2InMemory(ConnectionFactoryOptions options) {
+        return isH2(options, "mem");
+    }
+
+    private static boolean isH2(ConnectionFactoryOptions options, String protocol) {
         return "h2".equals(options.getValue(ConnectionFactoryOptions.DRIVER))
-                && "mem".equals(options.getValue(ConnectionFactoryOptions.PROTOCOL));
+                && protocol.equals(options.getValue(ConnectionFactoryOptions.PROTOCOL));
     }
 
     private static ConnectionPool pool(ConnectionFactory factory, int maxPoolSize, Dialect dialect) {

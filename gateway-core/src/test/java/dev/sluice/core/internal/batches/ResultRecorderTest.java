@@ -5,6 +5,8 @@ import dev.sluice.core.batches.BatchRepository;
 import dev.sluice.core.batches.BatchStatus;
 import dev.sluice.core.batches.LineResult;
 import dev.sluice.core.usage.TokenCounts;
+import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
+import io.r2dbc.spi.R2dbcTransientResourceException;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -101,6 +103,42 @@ class ResultRecorderTest {
                 .verify(Duration.ofSeconds(5));
     }
 
+    /** A store that refuses, for good, any group holding line 2, and line 2 alone, as a too-long value would be. */
+    private static final class RefusingStore extends OnlyRecordResults {
+        final Map<Integer, LineResult> recorded = new ConcurrentHashMap<>();
+
+        @Override
+        public Mono<Integer> recordResults(String batchId, List<LineResult> results) {
+            return results.stream().anyMatch(result -> result.line() == 2 && !result.error())
+                    ? Mono.error(new R2dbcDataIntegrityViolationException("value too long for type character varying(255)"))
+                    : Flux.fromIterable(results).concatMap(result -> recordResult(batchId, result)).count().map(Long::intValue);
+        }
+
+        @Override
+        public Mono<Boolean> recordResult(String batchId, LineResult result) {
+            if (result.line() == 2 && !result.error()) {
+                return Mono.error(new R2dbcDataIntegrityViolationException("value too long for type character varying(255)"));
+            }
+            return Mono.just(recorded.putIfAbsent(result.line(), result) == null);
+        }
+    }
+
+    @Test
+    void aResultTheStoreRefusesForGoodEndsItsLineAsNotStoredAndTheOthersAreKept() {
+        RefusingStore store = new RefusingStore();
+        ResultRecorder recorder = new ResultRecorder(store, "batch_1");
+
+        StepVerifier.create(Flux.range(1, 3).flatMap(line -> recorder.record(result(line))).then(recorder.drained()))
+                .expectComplete()
+                .verify(Duration.ofSeconds(5));
+
+        assertThat(store.recorded).containsOnlyKeys(1, 2, 3);
+        assertThat(store.recorded.get(1).error()).isFalse();
+        assertThat(store.recorded.get(3).error()).isFalse();
+        assertThat(store.recorded.get(2).error()).isTrue();
+        assertThat(new String(store.recorded.get(2).outputLine(), StandardCharsets.UTF_8)).contains("\"code\":\"result_not_stored\"");
+    }
+
     @Test
     void aFailedGroupFailsEachRecordInItAndTheNextGroupIsStillWritten() {
         ManualStore store = new ManualStore();
@@ -110,7 +148,7 @@ class ResultRecorderTest {
 
         recorder.record(result(1)).subscribe(null, errors::add, () -> done.add(1));
         recorder.record(result(2)).subscribe(null, errors::add, () -> done.add(2));
-        store.commits.get(0).tryEmitError(new IllegalStateException("database down"));
+        store.commits.get(0).tryEmitError(new R2dbcTransientResourceException("database down"));
 
         assertThat(errors).hasSize(1).first().hasFieldOrPropertyWithValue("message", "database down");
         assertThat(store.groups).hasSize(2);
@@ -256,7 +294,17 @@ class ResultRecorderTest {
         }
 
         @Override
-        public Flux<Batch> claim(String owner, Instant now, Duration lease, int limit) {
+        public Flux<Batch> findExhausted(Instant now, int maxAttempts, int limit) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Mono<Boolean> readsFile(String fileId) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Flux<Batch> claim(String owner, Instant now, Duration lease, int limit, int maxAttempts) {
             throw new UnsupportedOperationException();
         }
 

@@ -37,7 +37,7 @@ class H2FileStoreTest {
         StoreFixture.close(StoreFixture.open(url));
         StoreFixture.close(StoreFixture.open(url));
 
-        assertThat(SchemaVersions.of(url)).containsExactly(1, 2, 3, 4);
+        assertThat(SchemaVersions.of(url)).containsExactly(1, 2, 3, 4, 5);
     }
 
     @Test

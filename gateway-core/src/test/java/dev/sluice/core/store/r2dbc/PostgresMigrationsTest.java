@@ -37,7 +37,7 @@ class PostgresMigrationsTest {
         StoreFixture.close(StoreFixture.open(database.url()));
         StoreFixture.close(StoreFixture.open(database.url()));
 
-        assertThat(SchemaVersions.of(database.url())).containsExactly(1, 2, 3, 4);
+        assertThat(SchemaVersions.of(database.url())).containsExactly(1, 2, 3, 4, 5);
     }
 
     @Test
@@ -51,7 +51,7 @@ class PostgresMigrationsTest {
             for (Store store : stores) {
                 StepVerifier.create(store.ping()).expectNext(true).expectComplete().verify(TIMEOUT);
             }
-            assertThat(SchemaVersions.of(database.url())).containsExactly(1, 2, 3, 4);
+            assertThat(SchemaVersions.of(database.url())).containsExactly(1, 2, 3, 4, 5);
         } finally {
             stores.forEach(StoreFixture::close);
         }
