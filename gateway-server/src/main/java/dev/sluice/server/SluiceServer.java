@@ -2,7 +2,6 @@ package dev.sluice.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.core.ExecutorSettings;
-import dev.sluice.core.batches.BatchLimits;
 import dev.sluice.core.Gateway;
 import dev.sluice.core.store.r2dbc.R2dbcStore;
 import dev.sluice.providers.http.EventLoopTimer;
@@ -86,7 +85,7 @@ public final class SluiceServer implements AutoCloseable {
                             .batches(config.batch().maxConcurrencyPerBatch(), config.batch().maxActiveBatches())
                             .batchLease(Duration.ofSeconds(config.batch().leaseSeconds()))
                             .batchMaxAttempts(config.batch().maxAttempts())
-                            .batchLimits(BatchLimits.DEFAULTS.withMaxLines(config.batch().maxLines()))
+                            .batchLimits(config.batch().limits())
                             .meterRegistry(observability.registry())
                             .pricing(config.pricing())
                             .fallbacks(config.fallbacks())

@@ -167,8 +167,8 @@ class BatchesApiTest {
             assertThat(failed.at("/errors/data").findValuesAsText("message")).containsExactly(
                     "Line 2: is not valid JSON",
                     "Line 3: custom_id 'a' is used by an earlier line",
-                    "Line 4: url /v1/embeddings does not match batch endpoint /v1/chat/completions",
-                    "Line 5: method GET is not supported (expected: POST)",
+                    "Line 4: url '/v1/embeddings' does not match batch endpoint /v1/chat/completions",
+                    "Line 5: method 'GET' is not supported (expected: POST)",
                     "Line 6: has no body object");
             assertThat(failed.at("/errors/data/2/line").asInt()).isEqualTo(4);
             assertThat(failed.path("output_file_id").isNull()).isTrue();

@@ -26,8 +26,4 @@ public record BatchLimits(int maxLines, int maxLineBytes) {
             throw new IllegalArgumentException("batch.max_line_bytes: " + maxLineBytes + " (expected: > 0)");
         }
     }
-
-    public BatchLimits withMaxLines(int newMaxLines) {
-        return new BatchLimits(newMaxLines, maxLineBytes);
-    }
 }

@@ -6,7 +6,7 @@ import java.util.List;
 final class BatchSection {
 
     static final String NAME = "batch";
-    private static final List<String> KEYS = List.of("lease_seconds", "max_active_batches", "max_attempts", "max_concurrency_per_batch", "max_lines");
+    private static final List<String> KEYS = List.of("lease_seconds", "max_active_batches", "max_attempts", "max_concurrency_per_batch", "max_line_bytes", "max_lines");
 
     private BatchSection() {
     }
@@ -22,6 +22,7 @@ final class BatchSection {
         int lease = batch.positiveInteger("lease_seconds", BatchSettings.DEFAULT_LEASE_SECONDS);
         int attempts = batch.positiveInteger("max_attempts", BatchSettings.DEFAULT_MAX_ATTEMPTS);
         int lines = batch.positiveInteger("max_lines", BatchSettings.DEFAULT_MAX_LINES);
-        return batch.validated(() -> new BatchSettings(perBatch, active, lease, attempts, lines));
+        int lineBytes = batch.positiveInteger("max_line_bytes", BatchSettings.DEFAULT_MAX_LINE_BYTES);
+        return batch.validated(() -> new BatchSettings(perBatch, active, lease, attempts, lines, lineBytes));
     }
 }

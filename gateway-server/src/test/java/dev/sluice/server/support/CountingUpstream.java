@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** An OpenAI-compatible chat upstream that answers after a delay and records how many calls it had at once. */
 public final class CountingUpstream implements AutoCloseable {
 
-    private static final String ANSWER = """
+    /** The answer unless told otherwise; its model is {@code m}. */
+    public static final String ANSWER = """
             {"id":"chatcmpl-counted","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,\
             "message":{"role":"assistant","content":"counted"},"finish_reason":"stop"}],\
             "usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}""";
@@ -22,6 +23,11 @@ public final class CountingUpstream implements AutoCloseable {
     private final DisposableServer server;
 
     public CountingUpstream(Duration delay) {
+        this(delay, ANSWER);
+    }
+
+    /** Answers every call with {@code answer}, a chat completion. */
+    public CountingUpstream(Duration delay, String answer) {
         server = HttpServer.create().host("127.0.0.1").port(0)
                 .route(routes -> routes.post("/v1/chat/completions", (request, response) -> request.receive().then(Mono.defer(() -> {
                     peak.accumulateAndGet(current.incrementAndGet(), Math::max);
@@ -29,7 +35,7 @@ public final class CountingUpstream implements AutoCloseable {
                     // A call stops counting before its answer goes out: the gateway may start its next call as soon as
                     // it has read this answer, which can be before this server's own completion callbacks have run.
                     return Mono.delay(delay).doFinally(signal -> current.decrementAndGet());
-                })).then(response.header(HttpHeaderNames.CONTENT_TYPE, "application/json").sendString(Mono.just(ANSWER)).then())))
+                })).then(response.header(HttpHeaderNames.CONTENT_TYPE, "application/json").sendString(Mono.just(answer)).then())))
                 .bindNow(Duration.ofSeconds(10));
     }
 

@@ -1,5 +1,6 @@
 package dev.sluice.core.store.r2dbc;
 
+import dev.sluice.core.testing.Sql;
 import dev.sluice.core.jobs.AsyncJob;
 import dev.sluice.core.jobs.AsyncJobRepository;
 import dev.sluice.core.jobs.JobIds;

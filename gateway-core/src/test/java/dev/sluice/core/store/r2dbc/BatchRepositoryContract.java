@@ -1,5 +1,6 @@
 package dev.sluice.core.store.r2dbc;
 
+import dev.sluice.core.testing.Sql;
 import dev.sluice.core.batches.Batch;
 import dev.sluice.core.batches.BatchCounts;
 import dev.sluice.core.batches.BatchError;

@@ -1,5 +1,6 @@
 package dev.sluice.core.store.r2dbc;
 
+import dev.sluice.core.testing.Sql;
 import dev.sluice.core.files.FileRepository;
 import dev.sluice.core.files.FileTooLargeException;
 import dev.sluice.core.files.StoredFile;

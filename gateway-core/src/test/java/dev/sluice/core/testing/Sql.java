@@ -1,4 +1,4 @@
-package dev.sluice.core.store.r2dbc;
+package dev.sluice.core.testing;
 
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactories;
@@ -6,15 +6,20 @@ import io.r2dbc.spi.Result;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import static dev.sluice.core.store.r2dbc.StoreFixture.TIMEOUT;
+import java.time.Duration;
 
-/** Runs a statement behind the store's back, e.g. to empty a table shared by the tests of one class, or to count rows. */
-final class Sql {
+/**
+ * Runs a statement behind the store's back, e.g. to empty a table shared by the tests of one class, to count rows, or
+ * to put a row in a state only a crash leaves behind. Shared with other modules through gateway-core's test-jar.
+ */
+public final class Sql {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private Sql() {
     }
 
-    static void execute(String url, String sql) {
+    public static void execute(String url, String sql) {
         Mono.usingWhen(
                         Mono.from(ConnectionFactories.get(url).create()),
                         connection -> Flux.from(connection.createStatement(sql).execute())
@@ -25,7 +30,7 @@ final class Sql {
     }
 
     /** The single number {@code sql} selects, e.g. a {@code COUNT(*)}. */
-    static long number(String url, String sql) {
+    public static long number(String url, String sql) {
         return Mono.usingWhen(
                         Mono.from(ConnectionFactories.get(url).create()),
                         connection -> Flux.from(connection.createStatement(sql).execute())
