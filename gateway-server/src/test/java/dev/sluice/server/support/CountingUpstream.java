@@ -6,10 +6,16 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** An OpenAI-compatible chat upstream that answers after a delay and records how many calls it had at once. */
 public final class CountingUpstream implements AutoCloseable {
+
+    private static final Pattern CONTENT = Pattern.compile("\"content\"\\s*:\\s*\"([^\"]*)\"");
 
     /** The answer unless told otherwise; its model is {@code m}. */
     public static final String ANSWER = """
@@ -20,6 +26,7 @@ public final class CountingUpstream implements AutoCloseable {
     private final AtomicInteger current = new AtomicInteger();
     private final AtomicInteger peak = new AtomicInteger();
     private final AtomicInteger total = new AtomicInteger();
+    private final Map<String, Integer> byContent = new ConcurrentHashMap<>();
     private final DisposableServer server;
 
     public CountingUpstream(Duration delay) {
@@ -29,9 +36,12 @@ public final class CountingUpstream implements AutoCloseable {
     /** Answers every call with {@code answer}, a chat completion. */
     public CountingUpstream(Duration delay, String answer) {
         server = HttpServer.create().host("127.0.0.1").port(0)
-                .route(routes -> routes.post("/v1/chat/completions", (request, response) -> request.receive().then(Mono.defer(() -> {
+                .route(routes -> routes.post("/v1/chat/completions", (request, response) -> request.receive().aggregate().asString()
+                        .defaultIfEmpty("").flatMap(body -> Mono.defer(() -> {
                     peak.accumulateAndGet(current.incrementAndGet(), Math::max);
                     total.incrementAndGet();
+                    Matcher content = CONTENT.matcher(body);
+                    byContent.merge(content.find() ? content.group(1) : "", 1, Integer::sum);
                     // A call stops counting before its answer goes out: the gateway may start its next call as soon as
                     // it has read this answer, which can be before this server's own completion callbacks have run.
                     return Mono.delay(delay).doFinally(signal -> current.decrementAndGet());
@@ -50,6 +60,11 @@ public final class CountingUpstream implements AutoCloseable {
 
     public int total() {
         return total.get();
+    }
+
+    /** How many calls each message was sent in, by the {@code content} of the request's (last) message. */
+    public Map<String, Integer> callsByContent() {
+        return Map.copyOf(byContent);
     }
 
     @Override

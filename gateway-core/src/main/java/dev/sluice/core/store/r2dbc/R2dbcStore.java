@@ -26,6 +26,7 @@ import reactor.core.scheduler.Schedulers;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -51,7 +52,8 @@ public final class R2dbcStore implements Store, MeterBinder {
     private static final Duration MAX_ACQUIRE = Duration.ofSeconds(30);
     private static final Duration PING_TIMEOUT = Duration.ofSeconds(5);
     private static final Option<String> DB_CLOSE_DELAY = Option.valueOf("DB_CLOSE_DELAY");
-    private static final Option<String> WRITE_DELAY = Option.valueOf("WRITE_DELAY");
+    /** The H2 driver's settings appended to its JDBC URL, semicolon-separated. */
+    private static final Option<String> H2_OPTIONS = Option.valueOf("options");
 
     private final Database database;
     private final R2dbcVirtualKeyRepository virtualKeys;
@@ -110,10 +112,11 @@ public final class R2dbcStore implements Store, MeterBinder {
         if (isH2InMemory(options) && !options.hasOption(DB_CLOSE_DELAY)) {
             return options.mutate().option(DB_CLOSE_DELAY, "-1").build();
         }
-        if (isH2(options, "file") && !options.hasOption(WRITE_DELAY)) {
+        String h2Options = options.hasOption(H2_OPTIONS) ? String.valueOf(options.getValue(H2_OPTIONS)) : "";
+        if (isH2(options, "file") && !h2Options.toUpperCase(Locale.ROOT).contains("WRITE_DELAY")) {
             // H2 writes a commit to its file up to half a second later by default: a process killed meanwhile loses
             // what it had committed. Committed means durable, so each commit is written before it returns.
-            return options.mutate().option(WRITE_DELAY, "0").build();
+            return options.mutate().option(H2_OPTIONS, h2Options.isEmpty() ? "WRITE_DELAY=0" : h2Options + ";WRITE_DELAY=0").build();
         }
         return options;
     }

@@ -22,6 +22,16 @@ class StoreUrlTest {
     }
 
     @Test
+    void anH2FileWritesEachCommitBeforeItReturnsUnlessTheUrlSaysOtherwise() {
+        assertThat(R2dbcStore.options(R2dbcStore.DEFAULT_URL).getValue(Option.valueOf("options"))).isEqualTo("WRITE_DELAY=0");
+        assertThat(R2dbcStore.options("r2dbc:h2:file:///./data/x?options=CACHE_SIZE=8192").getValue(Option.valueOf("options")))
+                .isEqualTo("CACHE_SIZE=8192;WRITE_DELAY=0");
+        assertThat(R2dbcStore.options("r2dbc:h2:file:///./data/x?options=WRITE_DELAY=100").getValue(Option.valueOf("options")))
+                .isEqualTo("WRITE_DELAY=100");
+        assertThat(R2dbcStore.options("r2dbc:h2:mem:///name").hasOption(Option.valueOf("options"))).isFalse();
+    }
+
+    @Test
     void inMemoryDatabasesLiveUntilTheStoreIsClosed() {
         ConnectionFactoryOptions options = R2dbcStore.options("r2dbc:h2:mem:///name");
 
