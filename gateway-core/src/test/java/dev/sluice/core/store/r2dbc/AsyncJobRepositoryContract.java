@@ -1,11 +1,11 @@
 package dev.sluice.core.store.r2dbc;
 
-import dev.sluice.core.testing.Sql;
 import dev.sluice.core.jobs.AsyncJob;
 import dev.sluice.core.jobs.AsyncJobRepository;
 import dev.sluice.core.jobs.JobIds;
 import dev.sluice.core.jobs.JobStatus;
 import dev.sluice.core.store.Store;
+import dev.sluice.core.testing.Sql;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

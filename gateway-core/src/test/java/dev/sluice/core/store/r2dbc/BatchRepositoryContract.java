@@ -1,6 +1,5 @@
 package dev.sluice.core.store.r2dbc;
 
-import dev.sluice.core.testing.Sql;
 import dev.sluice.core.batches.Batch;
 import dev.sluice.core.batches.BatchCounts;
 import dev.sluice.core.batches.BatchError;
@@ -10,6 +9,7 @@ import dev.sluice.core.batches.BatchUsage;
 import dev.sluice.core.batches.LineResult;
 import dev.sluice.core.store.Store;
 import dev.sluice.core.usage.TokenCounts;
+import dev.sluice.core.testing.Sql;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

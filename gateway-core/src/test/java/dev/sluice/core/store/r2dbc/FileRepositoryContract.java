@@ -1,10 +1,11 @@
 package dev.sluice.core.store.r2dbc;
 
-import dev.sluice.core.testing.Sql;
+import dev.sluice.core.batches.Batch;
 import dev.sluice.core.files.FileRepository;
 import dev.sluice.core.files.FileTooLargeException;
 import dev.sluice.core.files.StoredFile;
 import dev.sluice.core.store.Store;
+import dev.sluice.core.testing.Sql;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -329,6 +331,66 @@ abstract class FileRepositoryContract {
         assertThat(chunks(never.id())).isOne();
         assertThat(list("key-1", null, null, true, 10)).containsExactlyInAnyOrder(later.id(), never.id());
         StepVerifier.create(files.deleteExpired(now)).expectNext(0L).expectComplete().verify(TIMEOUT);
+    }
+
+    @Test
+    void deleteExpiredSparesTheInputFileOfABatchUntilTheBatchEnds() {
+        StoredFile input = create(StoredFile.pending("key-1", "batch", "in", T0, T0.plusSeconds(3600)), random(10));
+        String batchId = "batch_expiry_" + input.id();
+        Sql.execute(url, "DELETE FROM batches WHERE id = '" + batchId + "'");
+        store.batches().insert(Batch.created(batchId, "key-1", "/v1/chat/completions", input.id(), "24h", Map.of(), null, T0,
+                Duration.ofHours(24))).block(TIMEOUT);
+        Instant now = T0.plusSeconds(7200);
+
+        StepVerifier.create(files.deleteExpired(now)).expectNext(0L).expectComplete().verify(TIMEOUT);
+        assertThat(chunks(input.id())).as("a running batch still reads it").isOne();
+
+        Sql.execute(url, "UPDATE batches SET status = 'completed' WHERE id = '" + batchId + "'");
+        StepVerifier.create(files.deleteExpired(now)).expectNext(1L).expectComplete().verify(TIMEOUT);
+        assertThat(chunks(input.id())).isZero();
+        Sql.execute(url, "DELETE FROM batches WHERE id = '" + batchId + "'");
+    }
+
+    @Test
+    void eraseOrphanUploadsErasesTheChunksOfUploadsACrashCutShortAndNothingElse() {
+        StoredFile complete = create(file("key-1", "batch", T0), random(10));
+        StoredFile crashed = create(file("key-1", "batch", T0), random(2 * MIB + 1));
+        StoredFile underWay = create(file("key-1", "batch", T0), random(10));
+        // Chunks without their file row: what a crash before the row was inserted leaves behind.
+        Sql.execute(url, "DELETE FROM files WHERE id IN ('" + crashed.id() + "', '" + underWay.id() + "')");
+        Sql.execute(url, "UPDATE file_chunks SET written_at = " + T0.toEpochMilli() + " WHERE file_id <> '" + underWay.id() + "'");
+        Sql.execute(url, "UPDATE file_chunks SET written_at = " + T0.plusSeconds(7200).toEpochMilli() + " WHERE file_id = '" + underWay.id() + "'");
+
+        StepVerifier.create(files.eraseOrphanUploads(T0.plusSeconds(3600))).expectNext(1L).expectComplete().verify(TIMEOUT);
+
+        assertThat(chunks(crashed.id())).isZero();
+        assertThat(chunks(underWay.id())).as("written lately: an upload still under way").isOne();
+        assertThat(chunks(complete.id())).as("its row is there").isOne();
+        assertThat(read(complete.id())).hasSize(10);
+    }
+
+    @Test
+    void purgeDeletedRemovesTheRowsOfFilesDeletedBeforeTheCutoff() {
+        StoredFile old = create(file("key-1", "batch", T0), random(10));
+        StoredFile recent = create(file("key-1", "batch", T0), random(10));
+        files.delete(old.id(), T0).block(TIMEOUT);
+        files.delete(recent.id(), T0.plusSeconds(7200)).block(TIMEOUT);
+
+        StepVerifier.create(files.purgeDeleted(T0.plusSeconds(3600))).expectNext(1L).expectComplete().verify(TIMEOUT);
+
+        StepVerifier.create(files.findById(old.id())).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(files.findById(recent.id())).expectNextCount(1).expectComplete().verify(TIMEOUT);
+    }
+
+    @Test
+    void eraseRemovesAFileWholeAndIsANoOpForAnUnknownId() {
+        StoredFile file = create(file("key-1", "batch", T0), random(MIB + 1));
+
+        StepVerifier.create(files.erase(file.id())).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(files.erase("file-000000000000000000000000")).expectComplete().verify(TIMEOUT);
+
+        assertThat(chunks(file.id())).isZero();
+        StepVerifier.create(files.findById(file.id())).expectComplete().verify(TIMEOUT);
     }
 
     @Test
