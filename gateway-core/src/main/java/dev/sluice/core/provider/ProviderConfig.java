@@ -22,13 +22,13 @@ import java.util.regex.Pattern;
  * @param streamIdleTimeout longest silence between two events of a stream, once it has started
  * @param retry             how failed calls are tried again
  * @param circuitBreaker    when a failing key is taken out of rotation
+ * @param connections       how connections to it are pooled, and which HTTP version they speak
  */
 public record ProviderConfig(
         String name,
         String type,
         String baseUrl,
         Duration timeout,
-        int maxConnections,
         List<String> models,
         List<ProviderKey> keys,
         Map<String, Object> options,
@@ -36,12 +36,13 @@ public record ProviderConfig(
         Duration requestTimeout,
         Duration streamIdleTimeout,
         RetryPolicy retry,
-        CircuitBreakerSettings circuitBreaker) {
+        CircuitBreakerSettings circuitBreaker,
+        UpstreamConnections connections) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(600);
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_STREAM_IDLE_TIMEOUT = Duration.ofSeconds(300);
-    public static final int DEFAULT_MAX_CONNECTIONS = 512;
+    public static final int DEFAULT_MAX_CONNECTIONS = UpstreamConnections.DEFAULT_MAX_CONNECTIONS;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
     public ProviderConfig {
@@ -58,9 +59,7 @@ public record ProviderConfig(
         positive(name, "stream_idle_timeout_seconds", streamIdleTimeout);
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(circuitBreaker, "circuitBreaker");
-        if (maxConnections <= 0) {
-            throw new IllegalArgumentException("providers." + name + ".max_connections: " + maxConnections + " (expected: > 0)");
-        }
+        Objects.requireNonNull(connections, "connections");
         models = List.copyOf(models);
         keys = List.copyOf(keys);
         options = Map.copyOf(options);
@@ -70,6 +69,11 @@ public record ProviderConfig(
         if (value == null || value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException("providers." + name + "." + key + ": " + value + " (expected: > 0)");
         }
+    }
+
+    /** The most connections open to this provider at once. */
+    public int maxConnections() {
+        return connections.maxConnections();
     }
 
     public static Builder builder(String name, String type) {
@@ -104,7 +108,7 @@ public record ProviderConfig(
         private Duration streamIdleTimeout = DEFAULT_STREAM_IDLE_TIMEOUT;
         private RetryPolicy retry = RetryPolicy.DEFAULT;
         private CircuitBreakerSettings circuitBreaker = CircuitBreakerSettings.DEFAULT;
-        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private UpstreamConnections connections = UpstreamConnections.DEFAULTS;
         private final List<String> models = new ArrayList<>();
         private final List<ProviderKey> keys = new ArrayList<>();
         private final Map<String, Object> options = new LinkedHashMap<>();
@@ -156,7 +160,15 @@ public record ProviderConfig(
         }
 
         public Builder maxConnections(int maxConnections) {
-            this.maxConnections = maxConnections;
+            if (maxConnections <= 0) {
+                throw new IllegalArgumentException("providers." + name + ".max_connections: " + maxConnections + " (expected: > 0)");
+            }
+            this.connections = connections.withMaxConnections(maxConnections);
+            return this;
+        }
+
+        public Builder connections(UpstreamConnections connections) {
+            this.connections = Objects.requireNonNull(connections, "connections");
             return this;
         }
 
@@ -176,9 +188,9 @@ public record ProviderConfig(
         }
 
         public ProviderConfig build() {
-            return new ProviderConfig(name, type, baseUrl, firstByteTimeout != null ? firstByteTimeout : timeout, maxConnections,
+            return new ProviderConfig(name, type, baseUrl, firstByteTimeout != null ? firstByteTimeout : timeout,
                     models, keys, options, connectTimeout, requestTimeout != null ? requestTimeout : timeout, streamIdleTimeout,
-                    retry, circuitBreaker);
+                    retry, circuitBreaker, connections);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.sluice.server.config;
 
 import dev.sluice.core.provider.ProviderConfig;
+import dev.sluice.core.provider.UpstreamConnections;
 import dev.sluice.core.provider.ProviderFactories;
 import dev.sluice.core.provider.ProviderFactory;
 import dev.sluice.core.provider.ProviderKey;
@@ -26,8 +27,9 @@ final class ProvidersSection {
 
     static final String NAME = "providers";
     /** Keys every provider accepts; a type's own options are added after them. */
-    static final List<String> COMMON_KEYS = List.of("base_url", "circuit_breaker", "connect_timeout_seconds", "first_byte_timeout_seconds",
-            "keys", "max_connections", "models", "request_timeout_seconds", "retry", "stream_idle_timeout_seconds", "timeout_seconds", "type");
+    static final List<String> COMMON_KEYS = List.of("acquire_timeout_ms", "base_url", "circuit_breaker", "connect_timeout_seconds",
+            "first_byte_timeout_seconds", "http_version", "keys", "max_connections", "max_pending", "max_streams_per_connection", "models",
+            "request_timeout_seconds", "retry", "stream_idle_timeout_seconds", "timeout_seconds", "type");
     private static final List<String> RETRY_KEYS = List.of("initial_backoff_ms", "max_attempts", "max_backoff_ms");
     private static final List<String> CIRCUIT_KEYS = List.of("auth_open_seconds", "failure_threshold", "open_seconds");
     private static final List<String> KEY_KEYS = List.of("models", "name", "value", "weight");
@@ -70,7 +72,7 @@ final class ProvidersSection {
                 .streamIdleTimeout(Durations.seconds(node, "stream_idle_timeout_seconds", false).orElse(ProviderConfig.DEFAULT_STREAM_IDLE_TIMEOUT))
                 .retry(retry(node))
                 .circuitBreaker(circuitBreaker(node))
-                .maxConnections(node.positiveInteger("max_connections", ProviderConfig.DEFAULT_MAX_CONNECTIONS))
+                .connections(connections(node))
                 .models(node.strings("models"));
         keys(node).forEach(builder::key);
         for (String option : node.keys()) {
@@ -97,6 +99,18 @@ final class ProvidersSection {
             // reported below
         }
         throw node.problem("base_url", ConfigNode.describe(url) + " (expected: an http or https URL such as https://api.openai.com/v1)");
+    }
+
+    private static UpstreamConnections connections(ConfigNode node) {
+        UpstreamConnections defaults = UpstreamConnections.DEFAULTS;
+        String version = node.string("http_version").orElse(defaults.version().wire());
+        int maxConnections = node.positiveInteger("max_connections", defaults.maxConnections());
+        int streams = node.positiveInteger("max_streams_per_connection", defaults.maxStreamsPerConnection());
+        // The wait queue follows the pool unless set: room for as many waiting calls as there are connections.
+        int pending = node.integer("max_pending", maxConnections);
+        int acquireMillis = node.integer("acquire_timeout_ms", (int) defaults.acquireTimeout().toMillis());
+        return node.validatedFields(() -> new UpstreamConnections(UpstreamConnections.HttpVersion.of(version), maxConnections, streams,
+                pending, Duration.ofMillis(acquireMillis)));
     }
 
     private static RetryPolicy retry(ConfigNode provider) {

@@ -45,15 +45,26 @@ class ConfigErrorsTest {
     @Test
     void rejectsAnOptionTheTypeDoesNotAcceptListingCommonKeysAndTheTypesOptions() {
         assertFails("providers: {demo: {type: mock, latency: 5}}", "sluice.yaml: providers.demo.latency: unknown key (expected one of: "
-                + "base_url, circuit_breaker, connect_timeout_seconds, first_byte_timeout_seconds, keys, max_connections, models, "
+                + "acquire_timeout_ms, base_url, circuit_breaker, connect_timeout_seconds, first_byte_timeout_seconds, http_version, keys, "
+                + "max_connections, max_pending, max_streams_per_connection, models, "
                 + "request_timeout_seconds, retry, stream_idle_timeout_seconds, timeout_seconds, type, chunk_gap_ms, latency_ms)");
+    }
+
+    @Test
+    void rejectsConnectionSettingsThatCannotWork() {
+        assertFails("providers: {demo: {type: mock, http_version: h3}}",
+                "sluice.yaml: providers.demo.http_version: h3 (expected: one of auto, http1.1, h2, h2c)");
+        assertFails("providers: {demo: {type: mock, max_pending: -1}}", "sluice.yaml: providers.demo.max_pending: -1 (expected: >= 0)");
+        assertFails("providers: {demo: {type: mock, max_streams_per_connection: 0}}",
+                "sluice.yaml: providers.demo.max_streams_per_connection: 0 (expected: > 0)");
     }
 
     @Test
     void rejectsAnotherTypesOption() {
         assertFails("providers: {gpt: {type: openai, latency_ms: 5}}",
                 "sluice.yaml: providers.gpt.latency_ms: unknown key (expected one of: "
-                + "base_url, circuit_breaker, connect_timeout_seconds, first_byte_timeout_seconds, keys, max_connections, models, "
+                + "acquire_timeout_ms, base_url, circuit_breaker, connect_timeout_seconds, first_byte_timeout_seconds, http_version, keys, "
+                + "max_connections, max_pending, max_streams_per_connection, models, "
                 + "request_timeout_seconds, retry, stream_idle_timeout_seconds, timeout_seconds, type)");
     }
 

@@ -5,6 +5,7 @@ import dev.sluice.core.keys.RateLimit;
 import dev.sluice.core.keys.ResetPeriod;
 import dev.sluice.core.keys.VirtualKeySpec;
 import dev.sluice.core.provider.ProviderConfig;
+import dev.sluice.core.provider.UpstreamConnections;
 import dev.sluice.core.provider.ProviderKey;
 import dev.sluice.core.usage.Pricing;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,8 @@ class ConfigLoaderTest {
         assertThat(openai.baseUrl()).isEqualTo("https://api.openai.com/v1");
         assertThat(openai.timeout()).isEqualTo(Duration.ofSeconds(600));
         assertThat(openai.maxConnections()).isEqualTo(512);
+        assertThat(openai.connections()).as("the wait queue follows the pool").isEqualTo(new UpstreamConnections(
+                UpstreamConnections.HttpVersion.AUTO, 512, 100, 512, Duration.ofSeconds(5)));
         assertThat(openai.models()).containsExactly("gpt-4o-mini", "text-embedding-3-small");
         assertThat(openai.options()).isEmpty();
         // The backup key's variable is unset and defaults to empty, so only the primary key is left.

@@ -2,6 +2,7 @@ package dev.sluice.providers.http;
 
 import dev.sluice.core.error.UpstreamStatusException;
 import dev.sluice.core.provider.ProviderConfig;
+import dev.sluice.core.provider.UpstreamConnections;
 import dev.sluice.core.sse.SseEvent;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
@@ -11,6 +12,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.netty.ByteBufFlux;
+import reactor.netty.http.Http2SslContextSpec;
+import reactor.netty.http.HttpProtocol;
+import reactor.netty.http.client.Http2AllocationStrategy;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.resources.ConnectionProvider;
@@ -30,8 +34,6 @@ public final class ProviderHttpClient {
     private static final byte[] EMPTY = new byte[0];
     // Connections idle longer than this are likely closed by the provider's load balancer already.
     private static final Duration MAX_IDLE_TIME = Duration.ofSeconds(60);
-    // A burst beyond the pool waits this long for a connection, then fails instead of queueing forever.
-    private static final Duration PENDING_ACQUIRE_TIMEOUT = Duration.ofSeconds(45);
     private static final String UPSTREAM = "upstream";
 
     private final String provider;
@@ -48,22 +50,36 @@ public final class ProviderHttpClient {
         this.client = client;
     }
 
-    /** A client for the provider, with a pool of at most {@code config.maxConnections()} connections. */
+    /**
+     * A client for the provider over a pool sized by {@code config.connections()}: HTTP/1.1 holds a connection per
+     * call, HTTP/2 multiplexes calls as streams on few connections (as many as the provider allows on each) and opens
+     * another only when every connection is full.
+     */
     public static ProviderHttpClient create(ProviderConfig config, Scheduler timer) {
-        ConnectionProvider connections = ConnectionProvider.builder("sluice-" + config.name())
-                .maxConnections(config.maxConnections())
-                .pendingAcquireMaxCount(pendingAcquireLimit(config.maxConnections()))
-                .pendingAcquireTimeout(PENDING_ACQUIRE_TIMEOUT)
-                .maxIdleTime(MAX_IDLE_TIME)
-                .build();
-        HttpClient client = HttpClient.create(connections).compress(true)
+        UpstreamConnections pool = config.connections();
+        HttpProtocol[] protocols = UpstreamProtocols.of(pool.version(), config.baseUrl());
+        ConnectionProvider.Builder connections = ConnectionProvider.builder("sluice-" + config.name())
+                .maxConnections(pool.maxConnections())
+                // Past these, a call is refused at once (upstream_busy) rather than queued without bound.
+                .pendingAcquireMaxCount(pool.maxPending())
+                .pendingAcquireTimeout(pool.acquireTimeout())
+                .maxIdleTime(MAX_IDLE_TIME);
+        if (UpstreamProtocols.multiplexes(protocols)) {
+            connections.allocationStrategy(Http2AllocationStrategy.builder()
+                    .maxConnections(pool.maxConnections())
+                    .maxConcurrentStreams(pool.maxStreamsPerConnection())
+                    // Fill the connections there are before opening more: a burst of calls at once would otherwise
+                    // open a connection each while the first is still being set up.
+                    .strictConnectionReuse(true)
+                    .build());
+        }
+        ConnectionProvider provider = connections.build();
+        HttpClient client = HttpClient.create(provider).protocol(protocols).compress(true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()));
-        return new ProviderHttpClient(config.name(), config.timeout(), timer, connections, client);
-    }
-
-    private static int pendingAcquireLimit(int maxConnections) {
-        // Twice the pool, as Reactor Netty's own default, without overflowing for huge pools.
-        return (int) Math.min(Integer.MAX_VALUE, 2L * maxConnections);
+        if (UpstreamProtocols.negotiatesOverTls(protocols)) {
+            client = client.secure(spec -> spec.sslContext(Http2SslContextSpec.forClient()));
+        }
+        return new ProviderHttpClient(config.name(), config.timeout(), timer, provider, client);
     }
 
     /**

@@ -1,9 +1,12 @@
 package dev.sluice.providers.http;
 
 import dev.sluice.core.error.ProviderException;
+import dev.sluice.core.error.UpstreamBusyException;
 import dev.sluice.core.error.UpstreamTimeoutException;
 import dev.sluice.core.error.UpstreamUnavailableException;
 import io.netty.channel.ChannelException;
+import reactor.netty.internal.shaded.reactor.pool.PoolAcquirePendingLimitException;
+import reactor.netty.internal.shaded.reactor.pool.PoolAcquireTimeoutException;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -23,6 +26,13 @@ public final class UpstreamErrors {
     public static Throwable map(String provider, Duration timeout, Throwable error) {
         if (error instanceof ProviderException) {
             return error;
+        }
+        // Before time-outs: waiting too long for a pooled connection is this gateway's capacity, not the provider's pace.
+        if (error instanceof PoolAcquirePendingLimitException) {
+            return new UpstreamBusyException(provider, "too many calls are already waiting for one", error);
+        }
+        if (error instanceof PoolAcquireTimeoutException) {
+            return new UpstreamBusyException(provider, "none came free in time", error);
         }
         if (error instanceof TimeoutException) {
             return new UpstreamTimeoutException(provider, "provider '" + provider + "' did not answer within " + seconds(timeout));

@@ -1,6 +1,7 @@
 package dev.sluice.core.internal.batches;
 
 import dev.sluice.core.error.GatewayException;
+import dev.sluice.core.error.UpstreamBusyException;
 import dev.sluice.core.error.UpstreamStatusException;
 import dev.sluice.core.internal.governance.AccessDeniedException;
 import dev.sluice.core.resilience.KeysCoolingDownException;
@@ -55,7 +56,9 @@ final class LineRetries {
         return failure instanceof UpstreamStatusException answered && RETRYABLE.contains(answered.status())
                 || failure instanceof AccessDeniedException refused && refused.status() == 429
                 // The provider's keys are cooling down after failures: the window may well outlast the cool-down.
-                || failure instanceof KeysCoolingDownException;
+                || failure instanceof KeysCoolingDownException
+                // This gateway had no free connection to the provider: one will come free within the window.
+                || failure instanceof UpstreamBusyException;
     }
 
     static Duration backoff(long retriesSoFar) {

@@ -3,6 +3,7 @@ package dev.sluice.core.internal.resilience;
 import dev.sluice.core.error.GatewayException;
 import dev.sluice.core.error.ProviderException;
 import dev.sluice.core.error.UpstreamProtocolException;
+import dev.sluice.core.error.UpstreamBusyException;
 import dev.sluice.core.error.UpstreamStatusException;
 import dev.sluice.core.error.UpstreamTimeoutException;
 import dev.sluice.core.error.UpstreamUnavailableException;
@@ -33,7 +34,9 @@ public final class RetryRules {
     public static boolean retryable(Throwable failure) {
         return failure instanceof UpstreamStatusException answered && RETRYABLE_STATUSES.contains(answered.status())
                 || failure instanceof UpstreamUnavailableException
-                || failure instanceof UpstreamTimeoutException;
+                || failure instanceof UpstreamTimeoutException
+                // No room in this gateway's pool: a connection may be free by the next try.
+                || failure instanceof UpstreamBusyException;
     }
 
     /** Whether another key of the same provider may fare better: rate limits and refusals are per key. */
