@@ -22,6 +22,7 @@ import dev.sluice.server.http.SseResponder;
 import dev.sluice.server.observe.Observability;
 import dev.sluice.server.observe.Telemetry;
 import dev.sluice.server.openai.OpenAiRoutes;
+import dev.sluice.server.tls.ServerTransport;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -44,9 +45,11 @@ public final class SluiceServer implements AutoCloseable {
     private final Gateway gateway;
     private final Telemetry telemetry;
     private final Duration shutdownGrace;
+    private final ServerTransport transport;
 
-    private SluiceServer(DisposableServer server, Gateway gateway, Telemetry telemetry, Duration shutdownGrace) {
+    private SluiceServer(DisposableServer server, Gateway gateway, Telemetry telemetry, Duration shutdownGrace, ServerTransport transport) {
         this.server = server;
+        this.transport = transport;
         this.gateway = gateway;
         this.telemetry = telemetry;
         this.shutdownGrace = shutdownGrace;
@@ -140,14 +143,17 @@ public final class SluiceServer implements AutoCloseable {
             new VirtualKeyRoutes(gateway.virtualKeys(), auth.adminToken(), bodies, json,
                     fields -> ConfigLoader.virtualKey(fields, "request body")).register(routes);
         }
-        return telemetry.instrument(HttpServer.create(), routes)
-                .host(settings.host())
-                .port(settings.port())
-                // Reactor Netty's graceful disposal waits for the requests under way on the connections of this group.
-                .channelGroup(new DefaultChannelGroup(GlobalEventExecutor.INSTANCE))
-                .handle(telemetry.observe(routes))
-                .bind()
-                .map(server -> new SluiceServer(server, gateway, telemetry, settings.shutdownGrace()))
+        // Reading the certificate files blocks.
+        return Mono.fromCallable(() -> ServerTransport.open(settings)).subscribeOn(Schedulers.boundedElastic())
+                .flatMap(transport -> transport.apply(telemetry.instrument(HttpServer.create(), routes))
+                        .host(settings.host())
+                        .port(settings.port())
+                        // Reactor Netty's graceful disposal waits for the requests under way on the connections of this group.
+                        .channelGroup(new DefaultChannelGroup(GlobalEventExecutor.INSTANCE))
+                        .handle(telemetry.observe(routes))
+                        .bind()
+                        .map(server -> new SluiceServer(server, gateway, telemetry, settings.shutdownGrace(), transport))
+                        .doOnError(error -> transport.dispose()))
                 .onErrorResume(error -> Mono.fromRunnable(telemetry::close).subscribeOn(Schedulers.boundedElastic())
                         .then(Mono.error(error)));
     }
@@ -160,10 +166,10 @@ public final class SluiceServer implements AutoCloseable {
         return server.port();
     }
 
-    /** The address callers use, e.g. {@code http://127.0.0.1:8080}. */
+    /** The address callers use, e.g. {@code http://127.0.0.1:8080}, or {@code https://...} with TLS. */
     public String baseUrl() {
         String host = host().contains(":") ? "[" + host() + "]" : host();
-        return "http://" + host + ":" + port();
+        return transport.scheme() + "://" + host + ":" + port();
     }
 
     public Gateway gateway() {
@@ -180,6 +186,7 @@ public final class SluiceServer implements AutoCloseable {
         return Mono.fromRunnable(() -> server.disposeNow(shutdownGrace.isZero() ? Duration.ofMillis(1) : shutdownGrace))
                 .subscribeOn(Schedulers.boundedElastic())
                 .onErrorResume(error -> Mono.empty())
+                .then(Mono.fromRunnable(transport::dispose))
                 .then(gateway.close())
                 // Flushing the access log waits for its writer thread.
                 .then(Mono.fromRunnable(telemetry::close).subscribeOn(Schedulers.boundedElastic()))

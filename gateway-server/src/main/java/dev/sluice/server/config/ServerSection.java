@@ -1,13 +1,16 @@
 package dev.sluice.server.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** Reads the {@code server:} section; every key is optional. */
 final class ServerSection {
 
     static final String NAME = "server";
-    private static final List<String> KEYS = List.of("access_log", "host", "max_body_bytes", "port", "shutdown_grace_seconds");
+    private static final List<String> KEYS = List.of("access_log", "host", "http2", "max_body_bytes", "port", "shutdown_grace_seconds", "tls");
+    private static final List<String> TLS_KEYS = List.of("cert_file", "key_file", "reload_seconds");
 
     private ServerSection() {
     }
@@ -23,6 +26,17 @@ final class ServerSection {
         long maxBodyBytes = server.longInteger("max_body_bytes", ServerSettings.DEFAULT_MAX_BODY_BYTES);
         boolean accessLog = server.bool("access_log", true);
         Duration grace = Durations.seconds(server, "shutdown_grace_seconds", true).orElse(ServerSettings.DEFAULT_SHUTDOWN_GRACE);
-        return server.validated(() -> new ServerSettings(host, port, maxBodyBytes, accessLog, grace));
+        boolean http2 = server.bool("http2", true);
+        Optional<TlsSettings> tls = server.map("tls").map(ServerSection::tls);
+        return server.validated(() -> new ServerSettings(host, port, maxBodyBytes, accessLog, grace, http2, tls));
+    }
+
+    private static TlsSettings tls(ConfigNode tls) {
+        tls.requireOnly(TLS_KEYS);
+        Path certificate = tls.string("cert_file").map(Path::of)
+                .orElseThrow(() -> tls.problem("cert_file", "missing (expected: the PEM certificate chain)"));
+        Path key = tls.string("key_file").map(Path::of).orElseThrow(() -> tls.problem("key_file", "missing (expected: the PEM private key)"));
+        Duration reload = Durations.seconds(tls, "reload_seconds", false).orElse(TlsSettings.DEFAULT_RELOAD_INTERVAL);
+        return tls.validated(() -> new TlsSettings(certificate, key, reload));
     }
 }

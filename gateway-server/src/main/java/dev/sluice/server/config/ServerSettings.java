@@ -1,6 +1,8 @@
 package dev.sluice.server.config;
 
 import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The {@code server:} section.
@@ -10,8 +12,11 @@ import java.time.Duration;
  * @param maxBodyBytes  request bodies larger than this are refused with 413
  * @param accessLog     whether each request is logged as one JSON line on standard output
  * @param shutdownGrace on shutdown, how long requests and streams under way may take to finish
+ * @param http2         whether HTTP/2 is served besides HTTP/1.1: by ALPN over TLS, in clear text (h2c) without
+ * @param tls           how HTTPS is served; empty for clear text
  */
-public record ServerSettings(String host, int port, long maxBodyBytes, boolean accessLog, Duration shutdownGrace) {
+public record ServerSettings(String host, int port, long maxBodyBytes, boolean accessLog, Duration shutdownGrace, boolean http2,
+                             Optional<TlsSettings> tls) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -31,6 +36,12 @@ public record ServerSettings(String host, int port, long maxBodyBytes, boolean a
         if (shutdownGrace == null || shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("server.shutdown_grace_seconds: " + shutdownGrace + " (expected: >= 0)");
         }
+        Objects.requireNonNull(tls, "tls");
+    }
+
+    /** Clear-text HTTP/1.1 and h2c. */
+    public ServerSettings(String host, int port, long maxBodyBytes, boolean accessLog, Duration shutdownGrace) {
+        this(host, port, maxBodyBytes, accessLog, shutdownGrace, true, Optional.empty());
     }
 
     /** Settings with the access log on and the default shutdown grace. */
@@ -43,10 +54,10 @@ public record ServerSettings(String host, int port, long maxBodyBytes, boolean a
     }
 
     public ServerSettings withPort(int newPort) {
-        return new ServerSettings(host, newPort, maxBodyBytes, accessLog, shutdownGrace);
+        return new ServerSettings(host, newPort, maxBodyBytes, accessLog, shutdownGrace, http2, tls);
     }
 
     public ServerSettings withShutdownGrace(Duration grace) {
-        return new ServerSettings(host, port, maxBodyBytes, accessLog, grace);
+        return new ServerSettings(host, port, maxBodyBytes, accessLog, grace, http2, tls);
     }
 }
