@@ -133,6 +133,7 @@ public final class SluiceServer implements AutoCloseable {
         telemetry.register(routes);
         BodyReader bodies = new BodyReader(settings.maxBodyBytes());
         SseResponder sse = new SseResponder(errors);
+        telemetry.countStreams(sse);
         new OpenAiRoutes(gateway, bodies, sse, json).register(routes);
         new AnthropicRoutes(gateway, bodies, sse, json).register(routes);
         new GenAiRoutes(gateway, bodies, sse).register(routes);

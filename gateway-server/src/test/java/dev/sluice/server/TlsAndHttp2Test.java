@@ -148,9 +148,24 @@ class TlsAndHttp2Test {
     }
 
     @Test
-    void servesHttp2InClearTextBesideHttp11() throws Exception {
+    void speaksOnlyHttp11InClearTextUnlessHttp2IsTurnedOn() throws Exception {
         try (RunningGateway gateway = RunningGateway.fromYaml("""
                 server: {port: 0, access_log: false}
+                providers:
+                  demo: {type: mock, models: [echo]}
+                """)) {
+            HttpResponse<String> asked = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_2).build()
+                    .send(HttpRequest.newBuilder(URI.create(gateway.url("/health"))).GET().build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(asked.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_1_1);
+            assertThat(asked.statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void servesHttp2InClearTextBesideHttp11() throws Exception {
+        try (RunningGateway gateway = RunningGateway.fromYaml("""
+                server: {port: 0, access_log: false, http2: true}
                 providers:
                   demo: {type: mock, models: [echo], chunk_gap_ms: 5}
                 """)) {

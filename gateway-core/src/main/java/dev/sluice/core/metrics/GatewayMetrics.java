@@ -1,11 +1,13 @@
 package dev.sluice.core.metrics;
 
 import dev.sluice.core.batches.BatchRepository;
+import dev.sluice.core.error.UpstreamBusyException;
 import dev.sluice.core.error.UpstreamProtocolException;
 import dev.sluice.core.error.UpstreamStatusException;
 import dev.sluice.core.error.UpstreamTimeoutException;
 import dev.sluice.core.error.UpstreamUnavailableException;
 import dev.sluice.core.jobs.AsyncJobRepository;
+import dev.sluice.core.provider.ConnectionPoolStats;
 import dev.sluice.core.provider.ProviderAdapter;
 import dev.sluice.core.resilience.ResilienceEvents;
 import dev.sluice.core.provider.ProviderConfig;
@@ -104,7 +106,26 @@ public final class GatewayMetrics {
      * request's {@link RequestTrace} its time upstream, which the server's overhead header needs.
      */
     public ProviderAdapter decorate(String provider, ProviderAdapter adapter) {
+        adapter.connectionPool().ifPresent(pool -> poolGauges(provider, pool));
         return new MeteredAdapter(this, provider, adapter);
+    }
+
+    /** The provider's connections and streams, read at each scrape, named as Reactor Netty names its own. */
+    private void poolGauges(String provider, ConnectionPoolStats pool) {
+        if (registry == null) {
+            return;
+        }
+        poolGauge(provider, "total.connections", "Connections open to the provider, busy or idle", pool::open);
+        poolGauge(provider, "idle.connections", "Connections open to the provider and unused", pool::idle);
+        poolGauge(provider, "pending.connections", "Calls waiting for a connection or a stream", pool::pending);
+        poolGauge(provider, "active.streams", "Calls under way: HTTP/2 streams, or HTTP/1.1 connections in use", pool::activeStreams);
+        poolGauge(provider, "streams.per.connection", "Calls under way per open connection",
+                () -> pool.open() == 0 ? 0.0 : (double) pool.activeStreams() / pool.open());
+    }
+
+    private void poolGauge(String provider, String what, String description, Supplier<Number> value) {
+        Gauge.builder(MetricNames.PROVIDER_POOL + "." + what, value).description(description)
+                .tag(MetricNames.TAG_PROVIDER, provider).strongReference(true).register(registry);
     }
 
     /** Jobs entering a state are counted; the repository itself when metrics are off. */
@@ -189,6 +210,10 @@ public final class GatewayMetrics {
         }
         if (error instanceof UpstreamProtocolException) {
             return "protocol_error";
+        }
+        if (error instanceof UpstreamBusyException) {
+            // Refused here, for want of a connection: never sent.
+            return "busy";
         }
         return "error";
     }

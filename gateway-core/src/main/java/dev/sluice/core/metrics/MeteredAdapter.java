@@ -1,5 +1,6 @@
 package dev.sluice.core.metrics;
 
+import dev.sluice.core.provider.ConnectionPoolStats;
 import dev.sluice.core.provider.ProviderAdapter;
 import dev.sluice.core.provider.ProviderCall;
 import dev.sluice.core.provider.WireFormat;
@@ -9,6 +10,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -92,6 +94,11 @@ final class MeteredAdapter implements ProviderAdapter {
     @Override
     public boolean supports(Operation operation) {
         return delegate.supports(operation);
+    }
+
+    @Override
+    public Optional<ConnectionPoolStats> connectionPool() {
+        return delegate.connectionPool();
     }
 
     @Override

@@ -11,9 +11,14 @@ public final class MetricNames {
 
     /** Timer of HTTP requests, from the request line to the last byte: route, method, status, outcome, provider, model. */
     public static final String REQUESTS = "sluice.requests";
+    /** Gauge of the streams (SSE responses) being relayed to callers now. */
+    public static final String STREAMS_OPEN = "sluice.streams.open";
     /** Timer (histogram) of the time a request spent in the gateway, excluding upstream calls: route, provider. */
     public static final String REQUEST_OVERHEAD = "sluice.request.overhead";
-    /** Timer of upstream calls, to the last byte: provider, model, mode, outcome. */
+    /**
+     * Timer of upstream calls, to the last byte: provider, model, mode, outcome ({@code busy} counts the calls refused here
+     * for want of a connection).
+     */
     public static final String UPSTREAM_REQUESTS = "sluice.upstream.requests";
     /** Timer from sending an upstream stream request to its first event (time to first token): provider, model. */
     public static final String UPSTREAM_FIRST_EVENT = "sluice.upstream.first.event";
@@ -45,7 +50,11 @@ public final class MetricNames {
     public static final String ACCESS_LOG_DROPPED = "sluice.access.log.dropped";
     /** Prefix of the store's connection-pool gauges ({@code r2dbc.pool.acquired}, ...), named as Spring Boot names them. */
     public static final String STORE_POOL = "r2dbc.pool";
-    /** Prefix of the provider HTTP connection-pool gauges, named as Reactor Netty names them. */
+    /**
+     * Prefix of the provider connection-pool gauges, named as Reactor Netty names them: {@code .total.connections},
+     * {@code .idle.connections}, {@code .pending.connections}, {@code .active.streams}, {@code .streams.per.connection};
+     * tagged with the provider.
+     */
     public static final String PROVIDER_POOL = "reactor.netty.connection.provider";
 
     public static final String TAG_PROVIDER = "provider";

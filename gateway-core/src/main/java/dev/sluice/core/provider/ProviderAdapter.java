@@ -5,6 +5,8 @@ import dev.sluice.core.sse.SseEvent;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import java.util.Optional;
+
 /**
  * Talks to one provider in its own wire format. Errors are signalled as
  * {@link dev.sluice.core.error.ProviderException}s; cancelling a subscription cancels the upstream call.
@@ -31,6 +33,11 @@ public interface ProviderAdapter {
     /** Whether this provider serves the operation at all. */
     default boolean supports(Operation operation) {
         return true;
+    }
+
+    /** The connections this adapter holds to its provider, for metrics; empty when it holds none (the mock). */
+    default Optional<ConnectionPoolStats> connectionPool() {
+        return Optional.empty();
     }
 
     /** Releases connection pools and timers; called once when the gateway shuts down. */

@@ -26,7 +26,7 @@ final class ServerSection {
         long maxBodyBytes = server.longInteger("max_body_bytes", ServerSettings.DEFAULT_MAX_BODY_BYTES);
         boolean accessLog = server.bool("access_log", true);
         Duration grace = Durations.seconds(server, "shutdown_grace_seconds", true).orElse(ServerSettings.DEFAULT_SHUTDOWN_GRACE);
-        boolean http2 = server.bool("http2", true);
+        Optional<Boolean> http2 = server.has("http2") ? Optional.of(server.bool("http2", false)) : Optional.empty();
         Optional<TlsSettings> tls = server.map("tls").map(ServerSection::tls);
         return server.validated(() -> new ServerSettings(host, port, maxBodyBytes, accessLog, grace, http2, tls));
     }

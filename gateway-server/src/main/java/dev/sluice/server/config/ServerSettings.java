@@ -12,11 +12,12 @@ import java.util.Optional;
  * @param maxBodyBytes  request bodies larger than this are refused with 413
  * @param accessLog     whether each request is logged as one JSON line on standard output
  * @param shutdownGrace on shutdown, how long requests and streams under way may take to finish
- * @param http2         whether HTTP/2 is served besides HTTP/1.1: by ALPN over TLS, in clear text (h2c) without
+ * @param http2         whether HTTP/2 is served besides HTTP/1.1: by ALPN over TLS, in clear text (h2c) without;
+ *                      empty for the default, on with TLS and off without
  * @param tls           how HTTPS is served; empty for clear text
  */
-public record ServerSettings(String host, int port, long maxBodyBytes, boolean accessLog, Duration shutdownGrace, boolean http2,
-                             Optional<TlsSettings> tls) {
+public record ServerSettings(String host, int port, long maxBodyBytes, boolean accessLog, Duration shutdownGrace,
+                             Optional<Boolean> http2, Optional<TlsSettings> tls) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -36,12 +37,13 @@ public record ServerSettings(String host, int port, long maxBodyBytes, boolean a
         if (shutdownGrace == null || shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("server.shutdown_grace_seconds: " + shutdownGrace + " (expected: >= 0)");
         }
+        Objects.requireNonNull(http2, "http2");
         Objects.requireNonNull(tls, "tls");
     }
 
-    /** Clear-text HTTP/1.1 and h2c. */
+    /** Clear-text HTTP/1.1. */
     public ServerSettings(String host, int port, long maxBodyBytes, boolean accessLog, Duration shutdownGrace) {
-        this(host, port, maxBodyBytes, accessLog, shutdownGrace, true, Optional.empty());
+        this(host, port, maxBodyBytes, accessLog, shutdownGrace, Optional.empty(), Optional.empty());
     }
 
     /** Settings with the access log on and the default shutdown grace. */

@@ -11,6 +11,7 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerResponse;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Relays a stream of events to the caller. The 200 is committed only when the first event arrives, so a
@@ -21,9 +22,15 @@ import java.nio.charset.StandardCharsets;
 public final class SseResponder {
 
     private final ErrorResponder errors;
+    private final AtomicInteger open = new AtomicInteger();
 
     public SseResponder(ErrorResponder errors) {
         this.errors = errors;
+    }
+
+    /** Streams being relayed now, from their request to their last event. */
+    public int openStreams() {
+        return open.get();
     }
 
     /**
@@ -51,7 +58,9 @@ public final class SseResponder {
                     return response.send(withFinalError.map(event -> Unpooled.wrappedBuffer(event.encode())), buffer -> true);
                 })
                 .then()
-                .onErrorResume(error -> errors.send(response, error, format));
+                .onErrorResume(error -> errors.send(response, error, format))
+                .doOnSubscribe(subscription -> open.incrementAndGet())
+                .doFinally(signal -> open.decrementAndGet());
     }
 
     private SseEvent errorEvent(Throwable error, WireFormat format) {

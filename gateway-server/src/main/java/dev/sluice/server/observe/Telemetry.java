@@ -5,7 +5,9 @@ import dev.sluice.core.metrics.MetricNames;
 import dev.sluice.core.store.Store;
 import dev.sluice.server.http.HttpRoutes;
 import dev.sluice.server.http.Json;
+import dev.sluice.server.http.SseResponder;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -60,6 +62,12 @@ public final class Telemetry implements AutoCloseable {
     }
 
     /** The route table, observed. */
+    /** Counts the streams the responder relays: {@code sluice.streams.open}. */
+    public void countStreams(SseResponder streams) {
+        Gauge.builder(MetricNames.STREAMS_OPEN, streams, SseResponder::openStreams)
+                .description("Streams being relayed to callers now").strongReference(true).register(registry);
+    }
+
     public RequestObserver observe(HttpRoutes routes) {
         return new RequestObserver(routes, registry, accessLog, catalogue, clock);
     }

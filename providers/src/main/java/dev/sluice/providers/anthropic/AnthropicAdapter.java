@@ -1,6 +1,7 @@
 package dev.sluice.providers.anthropic;
 
 import dev.sluice.core.error.UpstreamProtocolException;
+import dev.sluice.core.provider.ConnectionPoolStats;
 import dev.sluice.core.provider.ProviderAdapter;
 import dev.sluice.core.provider.ProviderCall;
 import dev.sluice.core.provider.ProviderConfig;
@@ -17,6 +18,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -77,6 +79,11 @@ public final class AnthropicAdapter implements ProviderAdapter {
         // left open after one never holds the caller's stream open with it.
         return FinalEvent.require(events, AnthropicFinalEvents::isFinal, provider)
                 .takeUntil(AnthropicFinalEvents::isError);
+    }
+
+    @Override
+    public Optional<ConnectionPoolStats> connectionPool() {
+        return Optional.of(http.poolStats());
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.sluice.providers.gemini;
 
 import dev.sluice.core.error.InvalidRequestException;
 import dev.sluice.core.error.UpstreamProtocolException;
+import dev.sluice.core.provider.ConnectionPoolStats;
 import dev.sluice.core.provider.ProviderAdapter;
 import dev.sluice.core.provider.ProviderCall;
 import dev.sluice.core.provider.ProviderConfig;
@@ -19,6 +20,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -83,6 +85,11 @@ public final class GeminiAdapter implements ProviderAdapter {
         String url = GeminiPaths.streamGenerateContent(baseUrl, call.model());
         Flux<SseEvent> events = http.postForEvents(url, headers(call, "text/event-stream"), call.body());
         return FinalEvent.require(StreamErrors.failOnError(events, provider), GeminiFinalEvents::isFinal, provider);
+    }
+
+    @Override
+    public Optional<ConnectionPoolStats> connectionPool() {
+        return Optional.of(http.poolStats());
     }
 
     @Override

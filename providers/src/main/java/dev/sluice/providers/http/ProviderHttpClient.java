@@ -1,6 +1,7 @@
 package dev.sluice.providers.http;
 
 import dev.sluice.core.error.UpstreamStatusException;
+import dev.sluice.core.provider.ConnectionPoolStats;
 import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.UpstreamConnections;
 import dev.sluice.core.sse.SseEvent;
@@ -41,9 +42,12 @@ public final class ProviderHttpClient {
     private final Scheduler timer;
     private final ConnectionProvider connections;
     private final HttpClient client;
+    private final PoolView pool;
 
-    private ProviderHttpClient(String provider, Duration timeout, Scheduler timer, ConnectionProvider connections, HttpClient client) {
+    private ProviderHttpClient(String provider, Duration timeout, Scheduler timer, ConnectionProvider connections, HttpClient client,
+                               PoolView pool) {
         this.provider = provider;
+        this.pool = pool;
         this.timeout = timeout;
         this.timer = timer;
         this.connections = connections;
@@ -57,13 +61,16 @@ public final class ProviderHttpClient {
      */
     public static ProviderHttpClient create(ProviderConfig config, Scheduler timer) {
         UpstreamConnections pool = config.connections();
+        PoolView view = new PoolView();
         HttpProtocol[] protocols = UpstreamProtocols.of(pool.version(), config.baseUrl());
         ConnectionProvider.Builder connections = ConnectionProvider.builder("sluice-" + config.name())
                 .maxConnections(pool.maxConnections())
                 // Past these, a call is refused at once (upstream_busy) rather than queued without bound.
                 .pendingAcquireMaxCount(pool.maxPending())
                 .pendingAcquireTimeout(pool.acquireTimeout())
-                .maxIdleTime(MAX_IDLE_TIME);
+                .maxIdleTime(MAX_IDLE_TIME)
+                // Reported to the engine's metrics through the view, never to a global registry.
+                .metrics(true, () -> view);
         if (UpstreamProtocols.multiplexes(protocols)) {
             connections.allocationStrategy(Http2AllocationStrategy.builder()
                     .maxConnections(pool.maxConnections())
@@ -79,7 +86,7 @@ public final class ProviderHttpClient {
         if (UpstreamProtocols.negotiatesOverTls(protocols)) {
             client = client.secure(spec -> spec.sslContext(Http2SslContextSpec.forClient()));
         }
-        return new ProviderHttpClient(config.name(), config.timeout(), timer, provider, client);
+        return new ProviderHttpClient(config.name(), config.timeout(), timer, provider, client, view);
     }
 
     /**
@@ -99,7 +106,9 @@ public final class ProviderHttpClient {
                     // Named, so that the timeout need not work a name out of the operator chain on every call.
                     .name(UPSTREAM)
                     .timeout(Mono.delay(timeout, timer).flatMap(tick -> answered.get() ? Mono.never() : Mono.just(tick)))
-                    .onErrorMap(error -> UpstreamErrors.map(provider, timeout, error));
+                    .onErrorMap(error -> UpstreamErrors.map(provider, timeout, error))
+                    .doOnSubscribe(subscription -> pool.callStarted())
+                    .doFinally(signal -> pool.callEnded());
         });
     }
 
@@ -115,7 +124,9 @@ public final class ProviderHttpClient {
                         : errorBody(response, content))
                 .name(UPSTREAM)
                 .timeout(Mono.delay(timeout, timer), event -> Mono.never())
-                .onErrorMap(error -> UpstreamErrors.map(provider, timeout, error));
+                .onErrorMap(error -> UpstreamErrors.map(provider, timeout, error))
+                .doOnSubscribe(subscription -> pool.callStarted())
+                .doFinally(signal -> pool.callEnded());
     }
 
     private HttpClient.ResponseReceiver<?> send(String url, Consumer<HttpHeaders> headers, byte[] body) {
@@ -127,6 +138,11 @@ public final class ProviderHttpClient {
                     // A fresh wrapper per attempt: Netty releases it once written, and a retried send needs another.
                     return out.send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)));
                 });
+    }
+
+    /** The pool's connections and streams, for metrics. */
+    public ConnectionPoolStats poolStats() {
+        return pool;
     }
 
     /** Closes the pool's connections; the client is unusable afterwards. */

@@ -1,6 +1,7 @@
 package dev.sluice.providers.openai;
 
 import dev.sluice.core.error.UpstreamProtocolException;
+import dev.sluice.core.provider.ConnectionPoolStats;
 import dev.sluice.core.provider.ProviderAdapter;
 import dev.sluice.core.provider.ProviderCall;
 import dev.sluice.core.provider.ProviderConfig;
@@ -17,6 +18,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -67,6 +69,11 @@ public final class OpenAiAdapter implements ProviderAdapter {
             events = StreamErrors.failOnError(events, provider);
         }
         return FinalEvent.require(events, OpenAiFinalEvents.of(call.operation()), provider);
+    }
+
+    @Override
+    public Optional<ConnectionPoolStats> connectionPool() {
+        return Optional.of(http.poolStats());
     }
 
     @Override
