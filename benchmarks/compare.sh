@@ -31,68 +31,9 @@ fi
 SLUICE_JAVA_OPTS=${SLUICE_JAVA_OPTS:--Xmx256m}
 
 # ------------------------------------------------------------------------------------------------ tools
-java_major() { "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | cut -d. -f1; }
-find_java() {
-  for home in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
-    [ -n "$home" ] && [ -x "$home/bin/java" ] || continue
-    major=$(java_major "$home/bin/java")
-    [ "${major:-0}" -ge 21 ] && { echo "$home"; return 0; }
-  done
-  echo "compare: no JDK 21 or newer found; set JAVA_HOME" >&2
-  return 1
-}
-JAVA_HOME=$(find_java); export JAVA_HOME
-JAVA="$JAVA_HOME/bin/java"
-QUIET_JAVA=(--enable-native-access=ALL-UNNAMED)
-
-if [ ! -f gateway-server/target/sluice.jar ] || [ ! -f benchmarks/target/benchmarks.jar ]; then
-  echo "compare: building the jars (./mvnw -q -B package -DskipTests -pl benchmarks -am)"
-  ./mvnw -q -B package -DskipTests -pl benchmarks -am
-fi
-BENCH_JAR=benchmarks/target/benchmarks.jar
-SLUICE_JAR=gateway-server/target/sluice.jar
-
-if [ -z "${LOAD_TOOL:-}" ]; then
-  if command -v wrk >/dev/null 2>&1; then LOAD_TOOL=wrk; else LOAD_TOOL=java; fi
-fi
-NGINX=$(command -v nginx || true)
-[ -z "$NGINX" ] && [ -x /usr/sbin/nginx ] && NGINX=/usr/sbin/nginx
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/sluice-compare.XXXXXX")
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-# Waits (at most 60 s) for a line matching $2 in log $1 and prints the URL on it.
-wait_for_url() {
-  for _ in $(seq 1 600); do
-    url=$(grep -o "$2 http://[0-9.:]*" "$1" 2>/dev/null | head -n 1 | awk '{print $NF}')
-    [ -n "$url" ] && { echo "$url"; return 0; }
-    sleep 0.1
-  done
-  echo "compare: gave up waiting for '$2' in $1:" >&2; cat "$1" >&2; return 1
-}
-
-free_port() {
-  for _ in $(seq 1 50); do
-    port=$((20000 + RANDOM % 20000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return 0; }
-  done
-  return 1
-}
-
-rss_kb() { awk -v key="$2:" '$1 == key {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
-# CPU time (user + system, in clock ticks) the processes in $CPU_PIDS have used so far.
-CPU_PIDS=""
-cpu_ticks() {
-  local sum=0 pid
-  for pid in $CPU_PIDS; do sum=$((sum + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0))); done
-  echo "$sum"
-}
+SCRIPT=compare
+# shellcheck source=benchmarks/lib.sh
+. benchmarks/lib.sh
 
 # ------------------------------------------------------------------------------------------------ processes
 echo "compare: mode $MODE; work directory $WORK"
@@ -331,6 +272,9 @@ echo
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "n/a"; else printf "%.0f%%", 100 * a / b }'; }
 echo "Sluice's sustained rate: $(pct "$S_RATE" "${N_RATE:-}") of nginx's, $(pct "$S_RATE" "$F_RATE") of the Reactor Netty floor's."
 echo
+
+# Many streams open at once, with processes of their own.
+if [ "$MODE" = smoke ]; then benchmarks/open-streams.sh --smoke; else benchmarks/open-streams.sh; fi
 
 # A smoke run proves that every step produced a figure; it asserts no target.
 if [ "$MODE" = smoke ]; then

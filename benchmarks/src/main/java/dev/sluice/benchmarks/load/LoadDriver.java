@@ -27,6 +27,9 @@ import java.util.Map;
  *   and errors (a non-2xx status or a failed exchange).</li>
  *   <li>{@code stream --url U --body JSON --requests N --warmup-requests W}: N streaming requests one after the
  *   other: time to the first event and the gaps between events, as the client sees them.</li>
+ *   <li>{@code open --url U --body JSON --streams N [--h2c true]}: N streaming requests open at once, each read to
+ *   its end: how many completed, the time to each one's first event (p50, p99, worst) and the time until all ended.
+ *   Over HTTP/1.1 each stream takes a connection; with {@code --h2c} they share connections, 100 streams to one.</li>
  * </ul>
  * Every run is bounded in time and in count ({@code --max-requests}, default 5,000,000 per step).
  */
@@ -62,8 +65,11 @@ public final class LoadDriver {
                 case "stream" -> System.out.println(stream(loops, url, body,
                         Integer.parseInt(options.getOrDefault("requests", "50")),
                         Integer.parseInt(options.getOrDefault("warmup-requests", "10"))));
+                case "open" -> System.out.println(OpenStreams.run(loops, url, body,
+                        Integer.parseInt(options.getOrDefault("streams", "1000")),
+                        Boolean.parseBoolean(options.getOrDefault("h2c", "false"))));
                 default -> {
-                    System.err.println("LoadDriver: unknown mode " + args[0] + " (expected: unary or stream)");
+                    System.err.println("LoadDriver: unknown mode " + args[0] + " (expected: unary, stream or open)");
                     System.exit(2);
                 }
             }

@@ -10,6 +10,7 @@ import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -39,12 +40,20 @@ public final class MockUpstream implements AutoCloseable {
         this.server = server;
     }
 
-    /** Starts serving on {@code host:port} (port 0 picks a free one). */
+    /** Starts serving HTTP/1.1 on {@code host:port} (port 0 picks a free one). */
     public static MockUpstream start(String host, int port, UpstreamSettings defaults) {
+        return start(host, port, defaults, false);
+    }
+
+    /** Starts serving on {@code host:port}, with {@code h2c} HTTP/2 in clear text (prior knowledge) too. */
+    public static MockUpstream start(String host, int port, UpstreamSettings defaults, boolean h2c) {
         ObjectMapper json = new ObjectMapper();
         Handler handler = new Handler(defaults, new MockAnswers(json), json);
-        DisposableServer server = HttpServer.create().host(host).port(port).handle(handler::handle).bindNow();
-        return new MockUpstream(server);
+        HttpServer server = HttpServer.create().host(host).port(port);
+        if (h2c) {
+            server = server.protocol(HttpProtocol.HTTP11, HttpProtocol.H2C);
+        }
+        return new MockUpstream(server.handle(handler::handle).bindNow());
     }
 
     public String baseUrl() {
@@ -64,6 +73,7 @@ public final class MockUpstream implements AutoCloseable {
         String host = "127.0.0.1";
         int port = 0;
         UpstreamSettings settings = UpstreamSettings.DEFAULTS;
+        boolean h2c = false;
         try {
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
@@ -78,6 +88,7 @@ public final class MockUpstream implements AutoCloseable {
                 switch (arg.substring(2).replace('-', '_')) {
                     case "host" -> host = value;
                     case "port" -> port = Integer.parseInt(value);
+                    case "h2c" -> h2c = Boolean.parseBoolean(value);
                     default -> settings = settings.with(arg.substring(2).replace('-', '_'), value);
                 }
             }
@@ -86,7 +97,7 @@ public final class MockUpstream implements AutoCloseable {
             usage();
             System.exit(2);
         }
-        MockUpstream upstream = start(host, port, settings);
+        MockUpstream upstream = start(host, port, settings, h2c);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             upstream.close();
@@ -98,7 +109,7 @@ public final class MockUpstream implements AutoCloseable {
     }
 
     private static void usage() {
-        System.err.println("usage: MockUpstream [--host 127.0.0.1] [--port 0] [--SETTING VALUE]...");
+        System.err.println("usage: MockUpstream [--host 127.0.0.1] [--port 0] [--h2c true] [--SETTING VALUE]...");
         UpstreamSettings.NAMES.forEach((name, meaning) -> System.err.println("  --" + name + "  " + meaning));
         System.err.println("A request may override settings with leading path segments: /latency_ms=20/v1/chat/completions");
     }

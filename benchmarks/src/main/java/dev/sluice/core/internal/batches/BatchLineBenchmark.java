@@ -1,5 +1,6 @@
 package dev.sluice.core.internal.batches;
 
+import dev.sluice.core.batches.BatchLimits;
 import dev.sluice.core.files.JsonLines;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -64,7 +65,7 @@ public class BatchLineBenchmark {
     /** Score per file of 1,000 lines. */
     @Benchmark
     public void splitAndValidateFile(Blackhole sink) {
-        BatchValidator validator = new BatchValidator("/v1/chat/completions");
+        BatchValidator validator = new BatchValidator("/v1/chat/completions", BatchLimits.DEFAULTS);
         JsonLines.lines(file).doOnNext(read -> validator.check(read.number(), read.bytes())).blockLast();
         sink.consume(validator.errors());
     }
