@@ -7,7 +7,7 @@ import java.util.List;
 final class ServerSection {
 
     static final String NAME = "server";
-    private static final List<String> KEYS = List.of("access_log", "host", "max_body_bytes", "port", "shutdown_grace_seconds");
+    private static final List<String> KEYS = List.of("access_log", "cors", "host", "max_body_bytes", "port", "shutdown_grace_seconds");
 
     private ServerSection() {
     }
@@ -23,6 +23,12 @@ final class ServerSection {
         long maxBodyBytes = server.longInteger("max_body_bytes", ServerSettings.DEFAULT_MAX_BODY_BYTES);
         boolean accessLog = server.bool("access_log", true);
         Duration grace = Durations.seconds(server, "shutdown_grace_seconds", true).orElse(ServerSettings.DEFAULT_SHUTDOWN_GRACE);
-        return server.validated(() -> new ServerSettings(host, port, maxBodyBytes, accessLog, grace));
+        List<String> origins = server.map("cors").map(ServerSection::allowedOrigins).orElse(List.of());
+        return server.validated(() -> new ServerSettings(host, port, maxBodyBytes, accessLog, grace, origins));
+    }
+
+    private static List<String> allowedOrigins(ConfigNode cors) {
+        cors.requireOnly(List.of("allowed_origins"));
+        return cors.strings("allowed_origins");
     }
 }

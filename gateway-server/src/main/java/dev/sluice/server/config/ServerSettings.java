@@ -1,6 +1,7 @@
 package dev.sluice.server.config;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The {@code server:} section.
@@ -10,8 +11,10 @@ import java.time.Duration;
  * @param maxBodyBytes  request bodies larger than this are refused with 413
  * @param accessLog     whether each request is logged as one JSON line on standard output
  * @param shutdownGrace on shutdown, how long requests and streams under way may take to finish
+ * @param corsAllowedOrigins the web page origins whose requests are served ({@code *} for any); others are refused
  */
-public record ServerSettings(String host, int port, long maxBodyBytes, boolean accessLog, Duration shutdownGrace) {
+public record ServerSettings(String host, int port, long maxBodyBytes, boolean accessLog, Duration shutdownGrace,
+                             List<String> corsAllowedOrigins) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -31,6 +34,18 @@ public record ServerSettings(String host, int port, long maxBodyBytes, boolean a
         if (shutdownGrace == null || shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("server.shutdown_grace_seconds: " + shutdownGrace + " (expected: >= 0)");
         }
+        corsAllowedOrigins = List.copyOf(corsAllowedOrigins);
+        for (String origin : corsAllowedOrigins) {
+            if (!origin.equals("*") && !origin.matches("[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#\\s]+")) {
+                throw new IllegalArgumentException("server.cors.allowed_origins: \"" + origin
+                        + "\" (expected: an origin such as https://app.example or http://localhost:3000, without a path; or *)");
+            }
+        }
+    }
+
+    /** Settings serving no web page origin. */
+    public ServerSettings(String host, int port, long maxBodyBytes, boolean accessLog, Duration shutdownGrace) {
+        this(host, port, maxBodyBytes, accessLog, shutdownGrace, List.of());
     }
 
     /** Settings with the access log on and the default shutdown grace. */
@@ -43,10 +58,14 @@ public record ServerSettings(String host, int port, long maxBodyBytes, boolean a
     }
 
     public ServerSettings withPort(int newPort) {
-        return new ServerSettings(host, newPort, maxBodyBytes, accessLog, shutdownGrace);
+        return new ServerSettings(host, newPort, maxBodyBytes, accessLog, shutdownGrace, corsAllowedOrigins);
     }
 
     public ServerSettings withShutdownGrace(Duration grace) {
-        return new ServerSettings(host, port, maxBodyBytes, accessLog, grace);
+        return new ServerSettings(host, port, maxBodyBytes, accessLog, grace, corsAllowedOrigins);
+    }
+
+    public ServerSettings withCorsAllowedOrigins(List<String> origins) {
+        return new ServerSettings(host, port, maxBodyBytes, accessLog, shutdownGrace, origins);
     }
 }
