@@ -97,6 +97,10 @@ public final class BatchRoutes {
         if (!value.isTextual()) {
             throw new InvalidRequestException("'" + field + "' must be a string.", field);
         }
+        if (value.asText().chars().anyMatch(Character::isISOControl)) {
+            // These are looked up in the store, and PostgreSQL refuses text with a NUL in it.
+            throw new InvalidRequestException("'" + field + "' holds a control character.", field);
+        }
         return value.asText();
     }
 

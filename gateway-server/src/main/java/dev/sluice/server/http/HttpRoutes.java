@@ -20,9 +20,9 @@ import java.util.function.BiFunction;
 /**
  * The route table: paths (literal, or with {@code {name}} segments), each with one handler per method. An
  * unknown path answers 404 and a known path with another method 405 (with {@code Allow}). Before any handler runs, the
- * edge checks what every route needs: well-formed escapes in the URL (400), a listed origin for a request from a web
- * page ({@link Cors}: 403, and CORS preflights answered here), path parameters without control characters (400) and
- * a JSON content type on routes that read JSON (415).
+ * edge checks what every route needs: well-formed escapes in the URL and no control characters in its query or path
+ * parameters (400), a listed origin for a request from a web page ({@link Cors}: 403, and CORS preflights answered
+ * here), and a JSON content type on routes that read JSON (415).
  */
 public final class HttpRoutes implements BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> {
 
@@ -118,6 +118,11 @@ public final class HttpRoutes implements BiFunction<HttpServerRequest, HttpServe
         if (!RequestTarget.escapesWellFormed(uri)) {
             return errors.send(response, new InvalidRequestException("The request URL has a malformed escape: '%' must be followed "
                     + "by two hexadecimal digits.", null, "invalid_url"), format);
+        }
+        String badParameter = RequestTarget.queryParameterWithControlCharacter(uri);
+        if (badParameter != null) {
+            return errors.send(response, new InvalidRequestException("The query parameter '" + badParameter
+                    + "' holds a control character.", badParameter), format);
         }
         GatewayException refused = cors.refusal(headers);
         if (refused != null) {

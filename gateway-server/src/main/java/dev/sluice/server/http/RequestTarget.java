@@ -1,5 +1,10 @@
 package dev.sluice.server.http;
 
+import io.netty.handler.codec.http.QueryStringDecoder;
+
+import java.util.List;
+import java.util.Map;
+
 /**
  * The request line's target as the caller sent it. Read here rather than through {@code java.net.URI} (which Reactor
  * Netty's {@code fullPath()} uses), because that refuses with an exception what any caller may send, such as
@@ -44,6 +49,22 @@ public final class RequestTarget {
             }
         }
         return false;
+    }
+
+    /**
+     * The name of the first query parameter whose decoded name or value holds a control character; {@code null} when
+     * none does. Call it on a target whose escapes are {@linkplain #escapesWellFormed well formed}.
+     */
+    public static String queryParameterWithControlCharacter(String uri) {
+        if (uri.indexOf('?') < 0) {
+            return null;
+        }
+        for (Map.Entry<String, List<String>> parameter : new QueryStringDecoder(uri).parameters().entrySet()) {
+            if (hasControlCharacter(parameter.getKey()) || parameter.getValue().stream().anyMatch(RequestTarget::hasControlCharacter)) {
+                return HeaderValues.safe(parameter.getKey());
+            }
+        }
+        return null;
     }
 
     private static boolean isHex(char c) {
