@@ -30,7 +30,12 @@ final class FuzzGateway implements AutoCloseable {
     }
 
     static FuzzGateway start() {
-        StoreKind.Database database = StoreKind.H2.create();
+        return start(StoreKind.H2);
+    }
+
+    /** On PostgreSQL, the test is skipped when no server is running. */
+    static FuzzGateway start(StoreKind kind) {
+        StoreKind.Database database = kind.create();
         RunningGateway gateway = RunningGateway.fromYaml("""
                 server: {port: 0, max_body_bytes: 4194304, access_log: false}
                 store: {url: "%s"}
