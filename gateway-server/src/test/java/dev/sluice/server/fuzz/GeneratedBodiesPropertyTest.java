@@ -24,13 +24,13 @@ import java.util.stream.Collectors;
  * Generated request bodies, from plausible requests with a wrong type here and there to random JSON and random bytes,
  * sent to random JSON routes: whatever the body, the answer is never a 5xx and never silence.
  */
-class RequestBodyProperties {
+class GeneratedBodiesPropertyTest {
 
     private static final List<String> MODELS = List.of("demo/echo", "demo/embed", "echo", "embed", "openai/echo", "anthropic/echo",
             "gemini/embed", "nowhere/x", "demo/", "/echo", "", " ", "demo/echo\u0000", "demo/\u00e9\u20ac");
     /** Plausible values of the fields requests carry, by field. */
     private static final Map<String, List<String>> PLAUSIBLE = Map.ofEntries(
-            Map.entry("model", MODELS.stream().map(RequestBodyProperties::quote).toList()),
+            Map.entry("model", MODELS.stream().map(GeneratedBodiesPropertyTest::quote).toList()),
             Map.entry("messages", List.of("[{\"role\":\"user\",\"content\":\"hi\"}]",
                     "[{\"role\":\"system\",\"content\":[{\"type\":\"text\",\"text\":\"x\"}]},{\"role\":\"user\",\"content\":\"hi\"}]",
                     "[{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"t\",\"type\":\"function\"}]}]", "[]")),
@@ -148,8 +148,8 @@ class RequestBodyProperties {
     /** Any JSON value up to the given depth. */
     private static Arbitrary<String> json(int depth) {
         Arbitrary<String> scalars = Arbitraries.oneOf(
-                Arbitraries.strings().ofMaxLength(12).map(RequestBodyProperties::quote),
-                Arbitraries.of(MODELS).map(RequestBodyProperties::quote),
+                Arbitraries.strings().ofMaxLength(12).map(GeneratedBodiesPropertyTest::quote),
+                Arbitraries.of(MODELS).map(GeneratedBodiesPropertyTest::quote),
                 Arbitraries.longs().map(String::valueOf),
                 Arbitraries.doubles().map(String::valueOf),
                 Arbitraries.of("true", "false", "null", "1e400", "-0", "0.0000001"));
