@@ -1,6 +1,6 @@
 package dev.sluice.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.server.support.PrometheusText;
 import dev.sluice.server.support.RawHttp;
 import dev.sluice.server.support.RunningGateway;
 import dev.sluice.server.support.StoreKind;
@@ -13,6 +13,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import static dev.sluice.server.support.RunningGateway.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -213,9 +216,26 @@ class EdgeChecksTest {
     }
 
     @Test
-    void headerValuesFromCallersNeverFailTheAnswer() {
-        JsonNode models = json(gateway.get("/v1/models").body());
+    void everyRequestMeterTagComesFromABoundedSet() {
+        for (String line : new String[] {"BREW /v1/files/%zz HTTP/1.1", "GET /v1/files/%00 HTTP/1.1", "GET /" + "p".repeat(3000) + " HTTP/1.1",
+                "GET /" + "x".repeat(5000) + " HTTP/1.1", "POST /v1/files/a%2Fb?after=%01 HTTP/1.1", "GET /v1/models HTTP/2.0", "G\u0001T / HTTP/1.1"}) {
+            RawHttp.request(gateway.port(), line, new byte[0]);
+        }
+        RawHttp.request(gateway.port(), "GET /v1/models HTTP/1.1", new byte[0], "X-Big: " + "b".repeat(10_000));
 
-        assertThat(models.path("data").isArray()).isTrue();
+        PrometheusText metrics = new PrometheusText(gateway.get("/metrics").body());
+
+        Set<String> methods = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT", "other");
+        for (PrometheusText.Sample sample : metrics.samples()) {
+            Map<String, String> labels = sample.labels();
+            if (labels.containsKey("method")) {
+                assertThat(labels.get("method")).as(sample.toString()).isIn(methods);
+            }
+            for (String tag : List.of("uri", "route")) {
+                if (labels.containsKey(tag)) {
+                    assertThat(labels.get(tag)).as(sample.toString()).matches("unmatched|/[a-z0-9/{}._:-]*").hasSizeLessThan(100);
+                }
+            }
+        }
     }
 }
