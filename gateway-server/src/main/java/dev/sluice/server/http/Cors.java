@@ -18,7 +18,7 @@ import java.util.Set;
  */
 public final class Cors {
 
-    static final String ANY = "*";
+    private static final String ANY = "*";
     private static final String ALLOWED_HEADERS = "Authorization, Content-Type, OpenAI-Organization, OpenAI-Project, OpenAI-Beta, "
             + "anthropic-version, anthropic-beta, x-goog-api-key, api-key, x-bf-vk, x-bf-async, x-bf-async-id, x-bf-async-job-result-ttl, x-api-key, "
             + "x-request-id, x-stainless-arch, x-stainless-lang, x-stainless-os, x-stainless-package-version, "
@@ -64,12 +64,17 @@ public final class Cors {
         return method.equals("OPTIONS") && headers.contains(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD);
     }
 
-    /** Answers the preflight of a request from a listed origin (see {@link #refusal}) to a path serving these methods. */
+    /**
+     * Answers the preflight of a request from a listed origin (see {@link #refusal}) to a path serving these methods.
+     * The headers the page asks to send are allowed as asked: the operator trusts the origin, and SDKs running in
+     * browsers add headers of their own ({@code anthropic-dangerous-direct-browser-access}, ...).
+     */
     Mono<Void> preflight(HttpHeaders headers, HttpServerResponse response, Collection<String> methods) {
         decorate(headers, response);
+        String asked = headers.get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS);
         return response.status(HttpResponseStatus.NO_CONTENT)
                 .header(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, String.join(", ", methods) + ", OPTIONS")
-                .header(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, ALLOWED_HEADERS)
+                .header(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, asked == null || asked.isBlank() ? ALLOWED_HEADERS : HeaderValues.safe(asked))
                 .header(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "86400")
                 .send();
     }
