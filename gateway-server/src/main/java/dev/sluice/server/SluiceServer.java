@@ -16,6 +16,7 @@ import dev.sluice.server.config.SluiceConfig;
 import dev.sluice.server.files.FileRoutes;
 import dev.sluice.server.genai.GenAiRoutes;
 import dev.sluice.server.http.BodyReader;
+import dev.sluice.server.http.Cors;
 import dev.sluice.server.http.ErrorResponder;
 import dev.sluice.server.http.HttpRoutes;
 import dev.sluice.server.http.SseResponder;
@@ -126,7 +127,7 @@ public final class SluiceServer implements AutoCloseable {
         Telemetry telemetry = new Telemetry(observability, gateway, clock);
         ObjectMapper json = new ObjectMapper();
         ErrorResponder errors = new ErrorResponder();
-        HttpRoutes routes = new HttpRoutes(errors);
+        HttpRoutes routes = new HttpRoutes(errors, new Cors(settings.corsAllowedOrigins()));
         routes.get("/health", (request, response) -> response
                 .header(HttpHeaderNames.CONTENT_TYPE, "application/json")
                 .sendByteArray(Mono.just(HEALTHY)));

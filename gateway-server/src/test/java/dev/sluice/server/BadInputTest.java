@@ -70,6 +70,7 @@ class BadInputTest {
     void refusesChunkedBodyLargerThanTheLimitWith413() {
         byte[] big = ("{\"model\":\"demo/echo\",\"input\":\"" + "x".repeat(MAX_BODY) + "\"}").getBytes();
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway.url("/v1/embeddings")))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big)));
 
         assertEnvelope(gateway.send(request), 413, "larger than the limit");

@@ -149,8 +149,10 @@ class FilesApiTest {
     }
 
     @Test
-    void everyFilesAndBatchesRouteAnswersThePreflight() {
-        withGateway(StoreKind.H2, 10_000, gateway -> {
+    void everyFilesAndBatchesRouteAnswersThePreflightOfAListedOrigin() {
+        try (StoreKind.Database database = StoreKind.H2.create();
+             RunningGateway gateway = RunningGateway.fromYaml(config(database.url(), 10_000)
+                     .replace("server: {port: 0}", "server: {port: 0, cors: {allowed_origins: [\"https://app.example\"]}}"))) {
             for (String path : new String[] {"/v1/files", "/v1/files/file-x", "/v1/files/file-x/content", "/v1/batches",
                     "/v1/batches/batch_x", "/v1/batches/batch_x/cancel"}) {
                 java.net.http.HttpResponse<String> preflight = gateway.send(gateway.request(path,
@@ -159,8 +161,9 @@ class FilesApiTest {
                 assertThat(preflight.statusCode()).as(path).isEqualTo(204);
                 assertThat(preflight.headers().firstValue("access-control-allow-headers")).hasValueSatisfying(
                         headers -> assertThat(headers).contains("Authorization"));
+                assertThat(preflight.headers().firstValue("access-control-allow-origin")).hasValue("https://app.example");
             }
-        });
+        }
     }
 
     /** A multipart upload by hand; a null filename or purpose leaves that part out. */

@@ -53,6 +53,7 @@ class StreamingTest {
     void relaysEachEventBeforeTheUpstreamHasFinished() throws Exception {
         CompletableFuture<HttpResponse<Stream<String>>> pending = gateway.client().sendAsync(
                 HttpRequest.newBuilder(URI.create(gateway.url("/v1/chat/completions")))
+                        .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(REQUEST)).build(),
                 HttpResponse.BodyHandlers.ofLines());
         assertThat(upstream.requested().await(5, TimeUnit.SECONDS)).isTrue();

@@ -85,6 +85,7 @@ class UpstreamPassthroughTest {
 
         gateway.send(HttpRequest.newBuilder(URI.create(gateway.url("/v1/chat/completions")))
                 .header("Authorization", "Bearer caller-own-token")
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o-mini\",\"messages\":[]}")));
 
         RecordedRequest recorded = upstream.takeRequest(5, TimeUnit.SECONDS);

@@ -175,7 +175,7 @@ class VirtualKeyGovernanceTest {
     }
 
     private static String stream(RunningGateway gateway, String body) {
-        HttpResponse<String> response = gateway.send(gateway.request("/v1/chat/completions", "x-bf-vk", "sk-bf-budget-0004")
+        HttpResponse<String> response = gateway.send(gateway.request("/v1/chat/completions", "x-bf-vk", "sk-bf-budget-0004", "Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
         assertThat(response.statusCode()).isEqualTo(200);
         return response.body();

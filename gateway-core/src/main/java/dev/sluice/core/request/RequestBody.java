@@ -25,6 +25,8 @@ public final class RequestBody {
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
     private static final int ABSENT = -1;
+    /** The longest model name: the store keeps model names in columns of 255 characters. */
+    public static final int MAX_MODEL_LENGTH = 255;
 
     private final byte[] bytes;
     private final String model;
@@ -82,8 +84,8 @@ public final class RequestBody {
     }
 
     /**
-     * Reads the whole body once: it must be a JSON object with a string {@code model}; {@code stream},
-     * when present, must be a boolean.
+     * Reads the whole body once: it must be a JSON object with a string {@code model} (at most
+     * {@value #MAX_MODEL_LENGTH} characters, no control characters); {@code stream}, when present, must be a boolean.
      *
      * @throws InvalidRequestException saying what is wrong with the body
      */
@@ -92,6 +94,7 @@ public final class RequestBody {
         if (scan.model == null || scan.model.isBlank()) {
             throw new InvalidRequestException("You must provide a model parameter.", "model");
         }
+        checkModelName(scan.model);
         return new RequestBody(scan, bytes);
     }
 
@@ -102,12 +105,30 @@ public final class RequestBody {
      * @throws InvalidRequestException saying what is wrong with the body
      */
     public static RequestBody parse(byte[] bytes, String model, boolean stream) {
+        checkModelName(model);
         Scan scan = scan(bytes);
         scan.model = model;
         scan.modelStart = ABSENT;
         scan.stream = stream;
         scan.streamStart = ABSENT;
         return new RequestBody(scan, bytes);
+    }
+
+    /**
+     * Refuses a model name no provider has: one too long to store, or with a control character, which would also
+     * break the response header that names the model.
+     */
+    private static void checkModelName(String model) {
+        if (model.length() > MAX_MODEL_LENGTH) {
+            throw new InvalidRequestException("'model' is " + model.length() + " characters long (expected: at most "
+                    + MAX_MODEL_LENGTH + ").", "model");
+        }
+        for (int i = 0; i < model.length(); i++) {
+            if (Character.isISOControl(model.charAt(i))) {
+                throw new InvalidRequestException("'model' holds a control character (U+" + String.format("%04X", (int) model.charAt(i))
+                        + " at index " + i + "); model names are printable text.", "model");
+            }
+        }
     }
 
     private static Scan scan(byte[] bytes) {

@@ -19,6 +19,29 @@ class RequestBodyTest {
     }
 
     @Test
+    void refusesAModelWithAControlCharacterNamingModel() {
+        assertThatThrownBy(() -> parse("{\"model\":\"demo/a\\u000db\"}"))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("control character (U+000D at index 6)")
+                .satisfies(e -> assertThat(((InvalidRequestException) e).param()).isEqualTo("model"));
+    }
+
+    @Test
+    void refusesAModelLongerThan255Characters() {
+        assertThatThrownBy(() -> parse("{\"model\":\"" + "m".repeat(256) + "\"}"))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessage("'model' is 256 characters long (expected: at most 255).");
+        assertThat(parse("{\"model\":\"" + "m".repeat(255) + "\"}").model()).hasSize(255);
+    }
+
+    @Test
+    void checksAModelNamedByThePathToo() {
+        assertThatThrownBy(() -> RequestBody.parse("{}".getBytes(StandardCharsets.UTF_8), "gemini\n", false))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("control character");
+    }
+
+    @Test
     void rewritesOnlyTheModelValueKeepingEveryOtherByte() {
         String original = "{ \"temperature\" : 0.70,\n \"model\":\"openai/gpt-4o\", \"x\":{\"model\":\"inner\"}, \"n\":1e3 }";
 

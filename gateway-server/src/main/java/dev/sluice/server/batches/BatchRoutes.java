@@ -12,7 +12,6 @@ import dev.sluice.core.error.GatewayException;
 import dev.sluice.core.error.InvalidRequestException;
 import dev.sluice.server.http.BodyReader;
 import dev.sluice.server.http.CallerHeaders;
-import dev.sluice.server.http.Cors;
 import dev.sluice.server.http.HttpRoutes;
 import dev.sluice.server.http.Json;
 import io.netty.handler.codec.http.HttpMethod;
@@ -56,7 +55,6 @@ public final class BatchRoutes {
                 batches.cancel(params.get("id"), CallerHeaders.from(request.requestHeaders()))
                         .switchIfEmpty(Mono.error(() -> notFound(params.get("id"))))
                         .flatMap(batch -> send(response, batch)));
-        Cors.allow(routes, "/v1/batches", "/v1/batches/{id}", "/v1/batches/{id}/cancel");
     }
 
     private Mono<Void> create(HttpServerRequest request, HttpServerResponse response) {
@@ -98,6 +96,10 @@ public final class BatchRoutes {
         }
         if (!value.isTextual()) {
             throw new InvalidRequestException("'" + field + "' must be a string.", field);
+        }
+        if (value.asText().chars().anyMatch(Character::isISOControl)) {
+            // These are looked up in the store, and PostgreSQL refuses text with a NUL in it.
+            throw new InvalidRequestException("'" + field + "' holds a control character.", field);
         }
         return value.asText();
     }

@@ -5,12 +5,14 @@ import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderFactories;
 import dev.sluice.core.resilience.FallbackDefaults;
 import dev.sluice.core.usage.Pricing;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.representer.Representer;
 
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -146,7 +148,9 @@ public final class ConfigLoader {
         // Two providers with the same name would otherwise silently become one.
         options.setAllowDuplicateKeys(false);
         try {
-            return new Yaml(new SafeConstructor(options)).load(yaml);
+            // YAML 1.2 scalars: "off", "no", "yes" and "on" are text, not booleans.
+            return new Yaml(new SafeConstructor(options), new Representer(new DumperOptions()), new DumperOptions(), options,
+                    new Yaml12Resolver()).load(yaml);
         } catch (MarkedYAMLException e) {
             // getMessage() quotes the offending line, which may hold an API key; say only where and what.
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();

@@ -9,7 +9,8 @@ import java.util.Optional;
 final class ServerSection {
 
     static final String NAME = "server";
-    private static final List<String> KEYS = List.of("access_log", "host", "http2", "max_body_bytes", "port", "shutdown_grace_seconds", "tls");
+    private static final List<String> KEYS = List.of("access_log", "cors", "host", "http2", "max_body_bytes", "port",
+            "shutdown_grace_seconds", "tls");
     private static final List<String> TLS_KEYS = List.of("cert_file", "key_file", "reload_seconds");
 
     private ServerSection() {
@@ -26,9 +27,15 @@ final class ServerSection {
         long maxBodyBytes = server.longInteger("max_body_bytes", ServerSettings.DEFAULT_MAX_BODY_BYTES);
         boolean accessLog = server.bool("access_log", true);
         Duration grace = Durations.seconds(server, "shutdown_grace_seconds", true).orElse(ServerSettings.DEFAULT_SHUTDOWN_GRACE);
+        List<String> origins = server.map("cors").map(ServerSection::allowedOrigins).orElse(List.of());
         Optional<Boolean> http2 = server.has("http2") ? Optional.of(server.bool("http2", false)) : Optional.empty();
         Optional<TlsSettings> tls = server.map("tls").map(ServerSection::tls);
-        return server.validated(() -> new ServerSettings(host, port, maxBodyBytes, accessLog, grace, http2, tls));
+        return server.validated(() -> new ServerSettings(host, port, maxBodyBytes, accessLog, grace, origins, http2, tls));
+    }
+
+    private static List<String> allowedOrigins(ConfigNode cors) {
+        cors.requireOnly(List.of("allowed_origins"));
+        return cors.strings("allowed_origins");
     }
 
     private static TlsSettings tls(ConfigNode tls) {

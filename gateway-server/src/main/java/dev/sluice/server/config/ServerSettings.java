@@ -1,23 +1,25 @@
 package dev.sluice.server.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The {@code server:} section.
  *
- * @param host          the address to bind
- * @param port          the port to bind; 0 picks a free one
- * @param maxBodyBytes  request bodies larger than this are refused with 413
- * @param accessLog     whether each request is logged as one JSON line on standard output
- * @param shutdownGrace on shutdown, how long requests and streams under way may take to finish
- * @param http2         whether HTTP/2 is served besides HTTP/1.1: by ALPN over TLS, in clear text (h2c) without;
- *                      empty for the default, on with TLS and off without
- * @param tls           how HTTPS is served; empty for clear text
+ * @param host               the address to bind
+ * @param port               the port to bind; 0 picks a free one
+ * @param maxBodyBytes       request bodies larger than this are refused with 413
+ * @param accessLog          whether each request is logged as one JSON line on standard output
+ * @param shutdownGrace      on shutdown, how long requests and streams under way may take to finish
+ * @param corsAllowedOrigins the web page origins whose requests are served ({@code *} for any); others are refused
+ * @param http2              whether HTTP/2 is served besides HTTP/1.1: by ALPN over TLS, in clear text (h2c) without;
+ *                           empty for the default, on with TLS and off without
+ * @param tls                how HTTPS is served; empty for clear text
  */
 public record ServerSettings(String host, int port, long maxBodyBytes, boolean accessLog, Duration shutdownGrace,
-                             Optional<Boolean> http2, Optional<TlsSettings> tls) {
+                             List<String> corsAllowedOrigins, Optional<Boolean> http2, Optional<TlsSettings> tls) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -37,13 +39,20 @@ public record ServerSettings(String host, int port, long maxBodyBytes, boolean a
         if (shutdownGrace == null || shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("server.shutdown_grace_seconds: " + shutdownGrace + " (expected: >= 0)");
         }
+        corsAllowedOrigins = List.copyOf(corsAllowedOrigins);
+        for (String origin : corsAllowedOrigins) {
+            if (!origin.equals("*") && !origin.matches("[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#\\s]+")) {
+                throw new IllegalArgumentException("server.cors.allowed_origins: \"" + origin
+                        + "\" (expected: an origin such as https://app.example or http://localhost:3000, without a path; or *)");
+            }
+        }
         Objects.requireNonNull(http2, "http2");
         Objects.requireNonNull(tls, "tls");
     }
 
-    /** Clear-text HTTP/1.1. */
+    /** Clear-text HTTP/1.1, serving no web page origin. */
     public ServerSettings(String host, int port, long maxBodyBytes, boolean accessLog, Duration shutdownGrace) {
-        this(host, port, maxBodyBytes, accessLog, shutdownGrace, Optional.empty(), Optional.empty());
+        this(host, port, maxBodyBytes, accessLog, shutdownGrace, List.of(), Optional.empty(), Optional.empty());
     }
 
     /** Settings with the access log on and the default shutdown grace. */
@@ -56,10 +65,14 @@ public record ServerSettings(String host, int port, long maxBodyBytes, boolean a
     }
 
     public ServerSettings withPort(int newPort) {
-        return new ServerSettings(host, newPort, maxBodyBytes, accessLog, shutdownGrace, http2, tls);
+        return new ServerSettings(host, newPort, maxBodyBytes, accessLog, shutdownGrace, corsAllowedOrigins, http2, tls);
     }
 
     public ServerSettings withShutdownGrace(Duration grace) {
-        return new ServerSettings(host, port, maxBodyBytes, accessLog, grace, http2, tls);
+        return new ServerSettings(host, port, maxBodyBytes, accessLog, grace, corsAllowedOrigins, http2, tls);
+    }
+
+    public ServerSettings withCorsAllowedOrigins(List<String> origins) {
+        return new ServerSettings(host, port, maxBodyBytes, accessLog, shutdownGrace, origins, http2, tls);
     }
 }

@@ -63,6 +63,10 @@ final class VirtualKeysSection {
         node.requireOnly(KEYS);
         String name = node.string("name")
                 .orElseThrow(() -> node.problem("name", "missing (expected: a unique name such as team-a)"));
+        if (name.chars().anyMatch(Character::isISOControl)) {
+            // Names are shown in lists, logs and URLs; a control character in one is a mistake or an attack.
+            throw node.problem("name", ConfigNode.describe(name) + " (expected: a name without control characters)");
+        }
         String value = valueRequired || node.has("value") ? value(node) : null;
         List<ModelPattern> allowedModels = ModelGlobs.read(node, "allowed_models");
         if (node.has("allowed_models") && allowedModels.isEmpty()) {

@@ -9,7 +9,6 @@ import dev.sluice.core.files.FilePage;
 import dev.sluice.core.files.FileService;
 import dev.sluice.core.files.StoredFile;
 import dev.sluice.server.http.CallerHeaders;
-import dev.sluice.server.http.Cors;
 import dev.sluice.server.http.HttpRoutes;
 import dev.sluice.server.http.Json;
 import io.netty.buffer.Unpooled;
@@ -42,7 +41,7 @@ public final class FileRoutes {
     }
 
     public void register(HttpRoutes routes) {
-        routes.add(HttpMethod.POST, "/v1/files", (request, response, params) -> upload(request, response));
+        routes.upload("/v1/files", (request, response, params) -> upload(request, response));
         routes.add(HttpMethod.GET, "/v1/files", (request, response, params) -> list(request, response));
         routes.add(HttpMethod.GET, "/v1/files/{id}", (request, response, params) -> find(request, params.get("id"))
                 .flatMap(file -> Json.ok(response, Json.bytes(json, fileObject(file)))));
@@ -53,7 +52,6 @@ public final class FileRoutes {
                         .switchIfEmpty(Mono.error(() -> notFound(params.get("id"))))
                         .flatMap(file -> Json.ok(response, Json.bytes(json, json.createObjectNode()
                                 .put("id", file.id()).put("object", "file").put("deleted", true)))));
-        Cors.allow(routes, "/v1/files", "/v1/files/{id}", "/v1/files/{id}/content");
     }
 
     private Mono<Void> upload(HttpServerRequest request, HttpServerResponse response) {

@@ -1,7 +1,9 @@
 package dev.sluice.server.http;
 
 import dev.sluice.core.error.GatewayException;
+import dev.sluice.core.error.InvalidRequestException;
 import dev.sluice.core.provider.WireFormat;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
@@ -17,11 +19,15 @@ import java.util.function.BiFunction;
 
 /**
  * The route table: paths (literal, or with {@code {name}} segments), each with one handler per method. An
- * unknown path answers 404 and a known path with another method 405 (with {@code Allow}).
+ * unknown path answers 404 and a known path with another method 405 (with {@code Allow}). Before any handler runs, the
+ * edge checks what every route needs: well-formed escapes in the URL and no control characters in its query or path
+ * parameters (400), a listed origin for a request from a web page ({@link Cors}: 403, and CORS preflights answered
+ * here), and a JSON content type on routes that read JSON (415).
  */
 public final class HttpRoutes implements BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> {
 
-    private record Entry(HttpMethod method, PathPattern path, Handler handler) {
+    /** @param jsonBody whether the route reads a JSON body, so that only a JSON content type is accepted */
+    private record Entry(HttpMethod method, PathPattern path, Handler handler, boolean jsonBody) {
     }
 
     /** A handler that needs no path parameters. */
@@ -32,9 +38,16 @@ public final class HttpRoutes implements BiFunction<HttpServerRequest, HttpServe
 
     private final List<Entry> entries = new ArrayList<>();
     private final ErrorResponder errors;
+    private final Cors cors;
 
+    /** Routes refusing every request from a web page (see {@link Cors}). */
     public HttpRoutes(ErrorResponder errors) {
+        this(errors, Cors.none());
+    }
+
+    public HttpRoutes(ErrorResponder errors, Cors cors) {
         this.errors = errors;
+        this.cors = cors;
     }
 
     public HttpRoutes get(String path, Simple handler) {
@@ -49,8 +62,16 @@ public final class HttpRoutes implements BiFunction<HttpServerRequest, HttpServe
         return add(method, path, (request, response, params) -> handler.handle(request, response));
     }
 
+    /** A route; one taking a body ({@code POST}, {@code PUT}, {@code PATCH}) takes JSON only. */
     public HttpRoutes add(HttpMethod method, String path, Handler handler) {
-        entries.add(new Entry(method, new PathPattern(path), handler));
+        boolean body = method.equals(HttpMethod.POST) || method.equals(HttpMethod.PUT) || method.equals(HttpMethod.PATCH);
+        entries.add(new Entry(method, new PathPattern(path), handler, body));
+        return this;
+    }
+
+    /** A {@code POST} route whose body is not JSON (a multipart upload): its handler checks the content type. */
+    public HttpRoutes upload(String path, Handler handler) {
+        entries.add(new Entry(HttpMethod.POST, new PathPattern(path), handler, false));
         return this;
     }
 
@@ -62,7 +83,7 @@ public final class HttpRoutes implements BiFunction<HttpServerRequest, HttpServe
      * metrics and logs, where raw paths would be unbounded. {@link #UNMATCHED} when no route fits.
      */
     public String template(HttpMethod method, String path) {
-        String[] parts = PathPattern.segments(path);
+        String[] parts = PathPattern.segments(RequestTarget.path(path));
         String anyMethod = null;
         for (Entry entry : entries) {
             if (entry.path.matches(parts)) {
@@ -84,16 +105,38 @@ public final class HttpRoutes implements BiFunction<HttpServerRequest, HttpServe
 
     @Override
     public Publisher<Void> apply(HttpServerRequest request, HttpServerResponse response) {
-        String path = request.fullPath();
+        // Whatever fails, even before a handler runs, is answered in the route's error shape, never a dropped connection.
+        return Mono.defer(() -> route(request, response))
+                .onErrorResume(error -> errors.send(response, error, ErrorResponder.formatOf(RequestTarget.path(request.uri()))));
+    }
+
+    private Mono<Void> route(HttpServerRequest request, HttpServerResponse response) {
+        String uri = request.uri();
+        String path = RequestTarget.path(uri);
         WireFormat format = ErrorResponder.formatOf(path);
+        HttpHeaders headers = request.requestHeaders();
+        if (!RequestTarget.escapesWellFormed(uri)) {
+            return errors.send(response, new InvalidRequestException("The request URL has a malformed escape: '%' must be followed "
+                    + "by two hexadecimal digits.", null, "invalid_url"), format);
+        }
+        String badParameter = RequestTarget.queryParameterWithControlCharacter(uri);
+        if (badParameter != null) {
+            return errors.send(response, new InvalidRequestException("The query parameter '" + badParameter
+                    + "' holds a control character.", badParameter), format);
+        }
+        GatewayException refused = cors.refusal(headers);
+        if (refused != null) {
+            return errors.send(response, refused, format);
+        }
+        cors.decorate(headers, response);
+        String method = request.method().name();
+        boolean preflight = Cors.isPreflight(method, headers);
         String[] parts = PathPattern.segments(path);
         Set<String> allowed = null;
         for (Entry entry : entries) {
-            Map<String, String> params = entry.path.match(parts);
-            if (params != null) {
-                if (entry.method.equals(request.method())) {
-                    return Mono.defer(() -> Mono.from(entry.handler.handle(request, response, params)))
-                            .onErrorResume(error -> errors.send(response, error, format));
+            if (entry.path.matches(parts)) {
+                if (!preflight && entry.method.equals(request.method())) {
+                    return serve(entry, request, response, parts, format);
                 }
                 if (allowed == null) {
                     allowed = new LinkedHashSet<>();
@@ -103,10 +146,28 @@ public final class HttpRoutes implements BiFunction<HttpServerRequest, HttpServe
         }
         if (allowed == null) {
             return errors.send(response, new GatewayException(404, "invalid_request_error", "unknown_url", null,
-                    "Unknown request URL: " + request.method().name() + " " + path + "."), format);
+                    "Unknown request URL: " + method + " " + path + "."), format);
+        }
+        if (preflight) {
+            return cors.preflight(headers, response, allowed);
         }
         response.header("Allow", String.join(", ", allowed));
         return errors.send(response, new GatewayException(405, "invalid_request_error", "method_not_allowed", null,
-                "Method " + request.method().name() + " is not allowed on " + path + " (allowed: " + String.join(", ", allowed) + ")."), format);
+                "Method " + method + " is not allowed on " + path + " (allowed: " + String.join(", ", allowed) + ")."), format);
+    }
+
+    private Mono<Void> serve(Entry entry, HttpServerRequest request, HttpServerResponse response, String[] parts, WireFormat format) {
+        Map<String, String> params = entry.path.match(parts);
+        for (Map.Entry<String, String> param : params.entrySet()) {
+            if (RequestTarget.hasControlCharacter(param.getValue())) {
+                return errors.send(response, new InvalidRequestException("The path parameter '" + param.getKey()
+                        + "' holds a control character.", param.getKey()), format);
+            }
+        }
+        GatewayException unsupported = entry.jsonBody ? JsonContentType.refusal(request.requestHeaders()) : null;
+        if (unsupported != null) {
+            return errors.send(response, unsupported, format);
+        }
+        return Mono.from(entry.handler.handle(request, response, params));
     }
 }

@@ -19,8 +19,9 @@ public final class ServedHeaders {
     /** Adds the headers to a response not yet sent; nothing when {@code served} is {@code null}. */
     public static HttpServerResponse on(HttpServerResponse response, Served served) {
         if (served != null) {
-            response.header(PROVIDER, served.provider())
-                    .header(MODEL, served.model())
+            // The model may be the caller's own text: a header value must never fail the answer.
+            response.header(PROVIDER, HeaderValues.safe(served.provider()))
+                    .header(MODEL, HeaderValues.safe(served.model()))
                     .header(FALLBACK_INDEX, Integer.toString(served.fallbackIndex()));
         }
         return response;

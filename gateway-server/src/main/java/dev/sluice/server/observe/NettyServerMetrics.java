@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Reactor Netty's HTTP server metrics, under Reactor Netty's own names, recorded in the server's registry rather than
- * Micrometer's global one. The {@code uri} tag is the route template Reactor Netty got from the server's URI mapper;
- * addresses are never tags.
+ * Micrometer's global one. The {@code uri} tag is the route template Reactor Netty got from the server's URI mapper,
+ * the {@code method} tag a standard method or {@code other} ({@link MethodTag}); addresses are never tags.
  */
 final class NettyServerMetrics implements HttpServerMetricsRecorder {
 
@@ -65,17 +65,17 @@ final class NettyServerMetrics implements HttpServerMetricsRecorder {
 
     @Override
     public void recordDataReceivedTime(String uri, String method, Duration time) {
-        receivedTime.get(uri, method).record(time);
+        receivedTime.get(uri, MethodTag.of(method)).record(time);
     }
 
     @Override
     public void recordDataSentTime(String uri, String method, String status, Duration time) {
-        sentTime.get(uri, method, status).record(time);
+        sentTime.get(uri, MethodTag.of(method), status).record(time);
     }
 
     @Override
     public void recordResponseTime(String uri, String method, String status, Duration time) {
-        responseTime.get(uri, method, status).record(time);
+        responseTime.get(uri, MethodTag.of(method), status).record(time);
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.sluice.core.metrics.MetricNames;
 import dev.sluice.core.metrics.RequestTrace;
 import dev.sluice.core.usage.TokenCounts;
 import dev.sluice.server.http.HttpRoutes;
+import dev.sluice.server.http.RequestTarget;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.reactivestreams.Publisher;
@@ -81,7 +82,8 @@ public final class RequestObserver implements BiFunction<HttpServerRequest, Http
         String id = requestId(request.requestHeaders().get(REQUEST_ID));
         response.header(REQUEST_ID, id);
         request.withConnection(connection -> connection.channel().attr(OverheadHeader.TRACE).set(trace));
-        String path = request.fullPath();
+        // The raw path: fullPath() throws on a malformed escape, and its decoded text is not what was sent.
+        String path = RequestTarget.path(request.uri());
         String route = routes.template(request.method(), path);
         return Mono.defer(() -> Mono.from(routes.apply(request, response)))
                 .contextWrite(Context.of(RequestTrace.KEY, trace))
@@ -118,7 +120,7 @@ public final class RequestObserver implements BiFunction<HttpServerRequest, Http
         String provider = trace.provider() == null ? MetricNames.NONE : trace.provider();
         String model = trace.model() == null ? MetricNames.NONE
                 : catalogue.contains(provider + "/" + trace.model()) ? trace.model() : MetricNames.OTHER;
-        requests.get(route, method, STATUS_CLASSES[Math.min(status / 100, 5)], outcome, provider, model)
+        requests.get(route, MethodTag.of(method), STATUS_CLASSES[Math.min(status / 100, 5)], outcome, provider, model)
                 .record(end - trace.startNanos(), TimeUnit.NANOSECONDS);
         overheads.get(route, provider).record(overhead, TimeUnit.NANOSECONDS);
         if (accessLog != null) {
@@ -136,8 +138,7 @@ public final class RequestObserver implements BiFunction<HttpServerRequest, Http
             json.writeStringField("id", id);
             json.writeStringField("method", method);
             json.writeStringField("route", route);
-            int query = path.indexOf('?');
-            json.writeStringField("path", query < 0 ? path : path.substring(0, query));
+            json.writeStringField("path", path);
             json.writeNumberField("status", status);
             json.writeStringField("outcome", outcome);
             json.writeNumberField("latency_ms", Millis.of(latency));
