@@ -88,9 +88,9 @@ class ConnectionScaleTest {
                      "http_version: http1.1, max_connections: 2, max_pending: 0, retry: {max_attempts: 1}"))) {
             // Two long streams take both connections.
             List<CompletableFuture<HttpResponse<String>>> holding = List.of(
-                    gateway.client().sendAsync(gateway.request("/v1/chat/completions").POST(java.net.http.HttpRequest.BodyPublishers.ofString(STREAM)).build(),
+                    gateway.client().sendAsync(gateway.request("/v1/chat/completions", "content-type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(STREAM)).build(),
                             HttpResponse.BodyHandlers.ofString()),
-                    gateway.client().sendAsync(gateway.request("/v1/chat/completions").POST(java.net.http.HttpRequest.BodyPublishers.ofString(STREAM)).build(),
+                    gateway.client().sendAsync(gateway.request("/v1/chat/completions", "content-type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(STREAM)).build(),
                             HttpResponse.BodyHandlers.ofString()));
             Polling.until(() -> upstream.peakStreams() == 2, Duration.ofSeconds(10));
 
@@ -120,7 +120,7 @@ class ConnectionScaleTest {
         try (DripUpstream upstream = new DripUpstream(HttpProtocol.HTTP11, 100, 30, Duration.ofMillis(200));
              RunningGateway gateway = RunningGateway.fromYaml(config(upstream,
                      "http_version: http1.1, max_connections: 1, max_pending: 8, acquire_timeout_ms: 400, retry: {max_attempts: 1}"))) {
-            gateway.client().sendAsync(gateway.request("/v1/chat/completions").POST(java.net.http.HttpRequest.BodyPublishers.ofString(STREAM)).build(),
+            gateway.client().sendAsync(gateway.request("/v1/chat/completions", "content-type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(STREAM)).build(),
                     HttpResponse.BodyHandlers.discarding());
             Polling.until(() -> upstream.peakStreams() == 1, Duration.ofSeconds(10));
 

@@ -29,7 +29,7 @@ class ConfigErrorsTest {
     @Test
     void rejectsUnknownKeyNamingItsPath() {
         assertFails("server: {hots: 0.0.0.0}\n" + DEMO,
-                "sluice.yaml: server.hots: unknown key (expected one of: access_log, cors, host, max_body_bytes, port, shutdown_grace_seconds)");
+                "sluice.yaml: server.hots: unknown key (expected one of: access_log, cors, host, http2, max_body_bytes, port, shutdown_grace_seconds, tls)");
     }
 
     @Test
