@@ -68,44 +68,7 @@ echo "compare: Reactor Netty floor (BareProxy) at $FLOOR (JVM flags: $SLUICE_JAV
 
 NGINX_URL=""
 if [ -n "$NGINX" ]; then
-  NGINX_PORT=$(free_port)
-  mkdir -p "$WORK/nginx/tmp"
-  USER_LINE=""; [ "$(id -u)" = 0 ] && USER_LINE="user root;"
-  cat >"$WORK/nginx/nginx.conf" <<EOF
-$USER_LINE
-worker_processes auto;
-daemon off;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $WORK/nginx/tmp/body;
-  proxy_temp_path $WORK/nginx/tmp/proxy;
-  fastcgi_temp_path $WORK/nginx/tmp/fastcgi;
-  uwsgi_temp_path $WORK/nginx/tmp/uwsgi;
-  scgi_temp_path $WORK/nginx/tmp/scgi;
-  upstream mock { server ${MOCK#http://}; keepalive 2048; }
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    location / {
-      proxy_pass http://mock;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_buffering off;
-    }
-  }
-}
-EOF
-  "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" >"$WORK/nginx/stdout.log" 2>&1 &
-  NGINX_PID=$!
-  PIDS+=($NGINX_PID)
-  for _ in $(seq 1 100); do
-    curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/health" 2>/dev/null && break
-    (exec 3<>"/dev/tcp/127.0.0.1/$NGINX_PORT") 2>/dev/null && break
-    sleep 0.1
-  done
-  NGINX_URL="http://127.0.0.1:$NGINX_PORT"
+  start_nginx "" 4096
   echo "compare: nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///') at $NGINX_URL (reverse proxy to the mock, keep-alive, buffering off)"
 else
   echo "compare: nginx is not installed: its column is skipped (install it, e.g. apt-get install -y nginx, to compare)"

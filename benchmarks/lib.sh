@@ -65,3 +65,50 @@ cpu_ticks() {
   echo "$sum"
 }
 
+
+# Starts nginx as a reverse proxy to the mock at $MOCK, keep-alive to it and buffering off (as SSE wants), with
+# access logs off: sets NGINX_PID and NGINX_URL. $1: what follows "listen 127.0.0.1:PORT" (e.g. " http2"), $2: the
+# connections each worker may hold, $3: more directives for the http block.
+start_nginx() {
+  local listen_options=$1 worker_connections=$2 extra=${3:-} port user_line=""
+  port=$(free_port)
+  mkdir -p "$WORK/nginx/tmp"
+  [ "$(id -u)" = 0 ] && user_line="user root;"
+  cat >"$WORK/nginx/nginx.conf" <<EOF
+$user_line
+worker_processes auto;
+worker_rlimit_nofile $(ulimit -n);
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections $worker_connections; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx/tmp/body;
+  proxy_temp_path $WORK/nginx/tmp/proxy;
+  fastcgi_temp_path $WORK/nginx/tmp/fastcgi;
+  uwsgi_temp_path $WORK/nginx/tmp/uwsgi;
+  scgi_temp_path $WORK/nginx/tmp/scgi;
+  $extra
+  upstream mock { server ${MOCK#http://}; keepalive 2048; }
+  server {
+    listen 127.0.0.1:$port$listen_options;
+    location / {
+      proxy_pass http://mock;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering off;
+      proxy_read_timeout 120s;
+    }
+  }
+}
+EOF
+  "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" >"$WORK/nginx/stdout.log" 2>&1 &
+  NGINX_PID=$!
+  PIDS+=($NGINX_PID)
+  for _ in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    sleep 0.1
+  done
+  NGINX_URL="http://127.0.0.1:$port"
+}

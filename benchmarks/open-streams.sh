@@ -48,43 +48,8 @@ SLUICE=$(wait_for_url "$WORK/sluice.log" "sluice listening on")
 
 NGINX_URL=""
 if [ -n "$NGINX" ]; then
-  NGINX_PORT=$(free_port)
-  mkdir -p "$WORK/nginx/tmp"
-  USER_LINE=""; [ "$(id -u)" = 0 ] && USER_LINE="user root;"
-  cat >"$WORK/nginx/nginx.conf" <<EOF
-$USER_LINE
-worker_processes auto;
-worker_rlimit_nofile 20000;
-daemon off;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 19000; }
-http {
-  access_log off;
-  client_body_temp_path $WORK/nginx/tmp/body;
-  proxy_temp_path $WORK/nginx/tmp/proxy;
-  fastcgi_temp_path $WORK/nginx/tmp/fastcgi;
-  uwsgi_temp_path $WORK/nginx/tmp/uwsgi;
-  scgi_temp_path $WORK/nginx/tmp/scgi;
-  http2_max_concurrent_streams 128;
-  upstream mock { server ${MOCK#http://}; keepalive 1024; }
-  server {
-    listen 127.0.0.1:$NGINX_PORT http2;
-    location / {
-      proxy_pass http://mock;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_buffering off;
-      proxy_read_timeout 120s;
-    }
-  }
-}
-EOF
-  "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" >"$WORK/nginx/stdout.log" 2>&1 &
-  NGINX_PID=$!
-  PIDS+=($NGINX_PID)
-  for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$NGINX_PORT") 2>/dev/null && break; sleep 0.1; done
-  NGINX_URL="http://127.0.0.1:$NGINX_PORT"
+  # Callers speak h2c to it, as to the others; it speaks HTTP/1.1 to the mock, all it can upstream.
+  start_nginx " http2" 19000 "http2_max_concurrent_streams 128;"
 else
   echo "open-streams: nginx is not installed: its column is skipped"
 fi
