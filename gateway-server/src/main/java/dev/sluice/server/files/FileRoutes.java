@@ -9,10 +9,10 @@ import dev.sluice.core.files.FilePage;
 import dev.sluice.core.files.FileService;
 import dev.sluice.core.files.StoredFile;
 import dev.sluice.server.http.CallerHeaders;
+import dev.sluice.server.http.ClientPaced;
 import dev.sluice.server.http.Cors;
 import dev.sluice.server.http.HttpRoutes;
 import dev.sluice.server.http.Json;
-import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -98,13 +98,12 @@ public final class FileRoutes {
 
     private Mono<Void> content(HttpServerResponse response, StoredFile file) {
         String ascii = file.filename().replaceAll("[^\\x20-\\x7e]|\"", "_");
-        return response
+        response
                 .header(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream")
                 .header(HttpHeaderNames.CONTENT_LENGTH, Long.toString(file.bytes()))
                 .header(HttpHeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''"
-                        + URLEncoder.encode(file.filename(), StandardCharsets.UTF_8).replace("+", "%20"))
-                .send(files.content(file).map(Unpooled::wrappedBuffer))
-                .then();
+                        + URLEncoder.encode(file.filename(), StandardCharsets.UTF_8).replace("+", "%20"));
+        return ClientPaced.send(response, files.content(file));
     }
 
     /** {@code expires_after[anchor]=created_at} and {@code expires_after[seconds]=N}, or {@code null}. */
