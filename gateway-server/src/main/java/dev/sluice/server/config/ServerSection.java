@@ -7,7 +7,9 @@ import java.util.List;
 final class ServerSection {
 
     static final String NAME = "server";
-    private static final List<String> KEYS = List.of("access_log", "host", "max_body_bytes", "port", "shutdown_grace_seconds");
+    private static final List<String> KEYS = List.of("access_log", "host", "idle_timeout_seconds", "max_body_bytes",
+            "max_inflight_body_bytes", "port", "read_timeout_seconds", "request_header_timeout_seconds", "shutdown_grace_seconds",
+            "upload_timeout_seconds");
 
     private ServerSection() {
     }
@@ -23,6 +25,13 @@ final class ServerSection {
         long maxBodyBytes = server.longInteger("max_body_bytes", ServerSettings.DEFAULT_MAX_BODY_BYTES);
         boolean accessLog = server.bool("access_log", true);
         Duration grace = Durations.seconds(server, "shutdown_grace_seconds", true).orElse(ServerSettings.DEFAULT_SHUTDOWN_GRACE);
-        return server.validated(() -> new ServerSettings(host, port, maxBodyBytes, accessLog, grace));
+        long maxInflight = server.longInteger("max_inflight_body_bytes", ServerSettings.defaultMaxInflightBodyBytes());
+        Duration read = Durations.seconds(server, "read_timeout_seconds", false).orElse(ServerSettings.DEFAULT_READ_TIMEOUT);
+        Duration upload = Durations.seconds(server, "upload_timeout_seconds", false).orElse(ServerSettings.DEFAULT_UPLOAD_TIMEOUT);
+        Duration idle = Durations.seconds(server, "idle_timeout_seconds", false).orElse(ServerSettings.DEFAULT_IDLE_TIMEOUT);
+        Duration header = Durations.seconds(server, "request_header_timeout_seconds", false)
+                .orElse(ServerSettings.DEFAULT_REQUEST_HEADER_TIMEOUT);
+        return server.validated(() -> new ServerSettings(host, port, maxBodyBytes, accessLog, grace, maxInflight, read, upload, idle,
+                header));
     }
 }

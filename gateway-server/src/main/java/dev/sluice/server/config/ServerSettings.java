@@ -5,18 +5,36 @@ import java.time.Duration;
 /**
  * The {@code server:} section.
  *
- * @param host          the address to bind
- * @param port          the port to bind; 0 picks a free one
- * @param maxBodyBytes  request bodies larger than this are refused with 413
- * @param accessLog     whether each request is logged as one JSON line on standard output
- * @param shutdownGrace on shutdown, how long requests and streams under way may take to finish
+ * @param host                  the address to bind
+ * @param port                  the port to bind; 0 picks a free one
+ * @param maxBodyBytes          request bodies larger than this are refused with 413
+ * @param accessLog             whether each request is logged as one JSON line on standard output
+ * @param shutdownGrace         on shutdown, how long requests and streams under way may take to finish
+ * @param maxInflightBodyBytes  the most bytes of request bodies held in memory at once, across all requests; a body that
+ *                              would go over is refused with 503 and {@code Retry-After}
+ * @param readTimeout           how long a request body may take to arrive whole (408 after)
+ * @param uploadTimeout         the same for the body of a file upload ({@code POST /v1/files}), which may be far larger
+ * @param idleTimeout           how long a kept-alive connection may wait for its next request before it is closed
+ * @param requestHeaderTimeout  how long a request's headers may take to arrive whole, from their first byte, before the
+ *                              connection is closed
  */
-public record ServerSettings(String host, int port, long maxBodyBytes, boolean accessLog, Duration shutdownGrace) {
+public record ServerSettings(String host, int port, long maxBodyBytes, boolean accessLog, Duration shutdownGrace,
+                             long maxInflightBodyBytes, Duration readTimeout, Duration uploadTimeout, Duration idleTimeout,
+                             Duration requestHeaderTimeout) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_BODY_BYTES = 50L * 1024 * 1024;
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_UPLOAD_TIMEOUT = Duration.ofSeconds(600);
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_REQUEST_HEADER_TIMEOUT = Duration.ofSeconds(20);
+
+    /** A quarter of the heap: bodies are parsed and copied on their way upstream, so the heap holds more than the bytes. */
+    public static long defaultMaxInflightBodyBytes() {
+        return Math.max(1, Runtime.getRuntime().maxMemory() / 4);
+    }
 
     public ServerSettings {
         if (host == null || host.isBlank()) {
@@ -31,11 +49,30 @@ public record ServerSettings(String host, int port, long maxBodyBytes, boolean a
         if (shutdownGrace == null || shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("server.shutdown_grace_seconds: " + shutdownGrace + " (expected: >= 0)");
         }
+        if (maxInflightBodyBytes <= 0) {
+            throw new IllegalArgumentException("server.max_inflight_body_bytes: " + maxInflightBodyBytes + " (expected: > 0)");
+        }
+        positive(readTimeout, "read_timeout_seconds");
+        positive(uploadTimeout, "upload_timeout_seconds");
+        positive(idleTimeout, "idle_timeout_seconds");
+        positive(requestHeaderTimeout, "request_header_timeout_seconds");
     }
 
-    /** Settings with the access log on and the default shutdown grace. */
+    private static void positive(Duration timeout, String key) {
+        if (timeout == null || !timeout.isPositive()) {
+            throw new IllegalArgumentException("server." + key + ": " + timeout + " (expected: > 0)");
+        }
+    }
+
+    /** Settings with the access log on and the default shutdown grace, bounds and timeouts. */
     public ServerSettings(String host, int port, long maxBodyBytes) {
         this(host, port, maxBodyBytes, true, DEFAULT_SHUTDOWN_GRACE);
+    }
+
+    /** Settings with the default bounds and timeouts. */
+    public ServerSettings(String host, int port, long maxBodyBytes, boolean accessLog, Duration shutdownGrace) {
+        this(host, port, maxBodyBytes, accessLog, shutdownGrace, defaultMaxInflightBodyBytes(), DEFAULT_READ_TIMEOUT,
+                DEFAULT_UPLOAD_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_REQUEST_HEADER_TIMEOUT);
     }
 
     public static ServerSettings defaults() {
@@ -43,10 +80,23 @@ public record ServerSettings(String host, int port, long maxBodyBytes, boolean a
     }
 
     public ServerSettings withPort(int newPort) {
-        return new ServerSettings(host, newPort, maxBodyBytes, accessLog, shutdownGrace);
+        return new ServerSettings(host, newPort, maxBodyBytes, accessLog, shutdownGrace, maxInflightBodyBytes, readTimeout,
+                uploadTimeout, idleTimeout, requestHeaderTimeout);
     }
 
     public ServerSettings withShutdownGrace(Duration grace) {
-        return new ServerSettings(host, port, maxBodyBytes, accessLog, grace);
+        return new ServerSettings(host, port, maxBodyBytes, accessLog, grace, maxInflightBodyBytes, readTimeout, uploadTimeout,
+                idleTimeout, requestHeaderTimeout);
+    }
+
+    public ServerSettings withMaxInflightBodyBytes(long bytes) {
+        return new ServerSettings(host, port, maxBodyBytes, accessLog, shutdownGrace, bytes, readTimeout, uploadTimeout,
+                idleTimeout, requestHeaderTimeout);
+    }
+
+    /** The same settings with these read, upload, idle and request-header timeouts. */
+    public ServerSettings withTimeouts(Duration read, Duration upload, Duration idle, Duration requestHeader) {
+        return new ServerSettings(host, port, maxBodyBytes, accessLog, shutdownGrace, maxInflightBodyBytes, read, upload, idle,
+                requestHeader);
     }
 }
