@@ -21,6 +21,7 @@ import dev.sluice.server.http.CallerHeaders;
 import dev.sluice.server.http.ErrorResponder;
 import dev.sluice.server.http.HttpRoutes;
 import dev.sluice.server.http.InflightBodies;
+import dev.sluice.server.http.RequestHeaderTimeout;
 import dev.sluice.server.http.SseResponder;
 import dev.sluice.server.observe.Observability;
 import dev.sluice.server.observe.Telemetry;
@@ -153,9 +154,12 @@ public final class SluiceServer implements AutoCloseable {
                 .port(settings.port())
                 // Reactor Netty's graceful disposal waits for the requests under way on the connections of this group.
                 .channelGroup(new DefaultChannelGroup(GlobalEventExecutor.INSTANCE))
+                .idleTimeout(settings.idleTimeout())
                 // A backstop behind the read and upload timeouts, which answer 408: it closes a connection whose body is
                 // still trickling in after its request was answered without reading it.
                 .requestTimeout(max(settings.readTimeout(), settings.uploadTimeout()).plus(BODY_TIMEOUT_BACKSTOP))
+                .doOnChannelInit((observer, channel, remote) ->
+                        RequestHeaderTimeout.install(channel.pipeline(), settings.requestHeaderTimeout()))
                 .handle(inflight.scoped(telemetry.observe(routes)))
                 .bind()
                 .map(server -> new SluiceServer(server, gateway, telemetry, settings.shutdownGrace(), inflight))
