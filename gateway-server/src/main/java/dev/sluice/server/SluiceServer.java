@@ -141,7 +141,7 @@ public final class SluiceServer implements AutoCloseable {
         new OpenAiRoutes(gateway, bodies, sse, json).register(routes);
         new AnthropicRoutes(gateway, bodies, sse, json).register(routes);
         new GenAiRoutes(gateway, bodies, sse).register(routes);
-        new AsyncRoutes(gateway.jobs(), bodies, json).register(routes);
+        new AsyncRoutes(gateway.jobs(), bodies.withCallerCheck(AsyncRoutes.submitters(callers)), json).register(routes);
         new FileRoutes(gateway.files(), json, callers, inflight, settings.uploadTimeout(), timer).register(routes);
         new BatchRoutes(gateway.batches(), bodies, json).register(routes);
         if (auth.adminApiEnabled()) {
