@@ -31,9 +31,12 @@ public record ServerSettings(String host, int port, long maxBodyBytes, boolean a
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_REQUEST_HEADER_TIMEOUT = Duration.ofSeconds(20);
 
-    /** A quarter of the heap: bodies are parsed and copied on their way upstream, so the heap holds more than the bytes. */
+    /**
+     * An eighth of the heap: a body is parsed, copied and, translated, rebuilt on its way upstream, and its answer comes
+     * back the same way, so a request in flight holds several times its body's bytes.
+     */
     public static long defaultMaxInflightBodyBytes() {
-        return Math.max(1, Runtime.getRuntime().maxMemory() / 4);
+        return Math.max(1, Runtime.getRuntime().maxMemory() / 8);
     }
 
     public ServerSettings {

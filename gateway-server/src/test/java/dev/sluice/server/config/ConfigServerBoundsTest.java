@@ -33,10 +33,10 @@ class ConfigServerBoundsTest {
     }
 
     @Test
-    void defaultsToAQuarterOfTheHeapAndMinuteLongTimeouts() {
+    void defaultsToAnEighthOfTheHeapAndMinuteLongTimeouts() {
         ServerSettings server = loader(Map.of()).parse(DEMO, "sluice.yaml").server();
 
-        assertThat(server.maxInflightBodyBytes()).isEqualTo(Runtime.getRuntime().maxMemory() / 4);
+        assertThat(server.maxInflightBodyBytes()).isEqualTo(Runtime.getRuntime().maxMemory() / 8);
         assertThat(server.readTimeout()).isEqualTo(Duration.ofSeconds(60));
         assertThat(server.uploadTimeout()).isEqualTo(Duration.ofSeconds(600));
         assertThat(server.idleTimeout()).isEqualTo(Duration.ofSeconds(60));

@@ -146,6 +146,15 @@ public final class RawConnection implements AutoCloseable {
         return text.length() - headersEnd - 4 >= length;
     }
 
+    /** Whether the server has started to answer: bytes are waiting to be read. */
+    public boolean answered() {
+        try {
+            return in.available() > 0;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     /** Whether the server closes the connection within {@code wait}, skipping anything it sends meanwhile. */
     public boolean closedWithin(Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
