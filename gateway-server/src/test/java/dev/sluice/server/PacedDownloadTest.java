@@ -42,6 +42,8 @@ class PacedDownloadTest {
                 int whileStopped = chunksRead.get();
 
                 long rest = slow.drain((long) CHUNKS * CHUNK, Duration.ofSeconds(30));
+                System.out.printf("paced download: %d of %d chunks read while the client had read %d bytes and stopped%n",
+                        whileStopped, CHUNKS, first);
 
                 // The socket buffers hold a few MiB; everything else must still be in the store.
                 assertThat(whileStopped).as("chunks read while the client had read %d bytes", first).isLessThanOrEqualTo(8);

@@ -81,7 +81,7 @@ public final class BodyReader {
     }
 
     /** 408: the body did not arrive within the read timeout. */
-    public static GatewayException timedOut(Duration readTimeout) {
+    private static GatewayException timedOut(Duration readTimeout) {
         return new GatewayException(408, "invalid_request_error", "request_timeout", null,
                 "The request body did not arrive within " + readTimeout.toSeconds() + " seconds (server.read_timeout_seconds).");
     }
