@@ -69,6 +69,16 @@ class CallerBeforeBodyTest {
     }
 
     @Test
+    void closesTheConnectionOfARefusedBodyRatherThanReadingOn() {
+        try (RawConnection connection = RawConnection.open(gateway.port())) {
+            connection.write(RawConnection.postHead("/v1/chat/completions", "application/json", DECLARED) + "{\"model\":");
+
+            assertThat(connection.readResponse(WAIT)).startsWith("HTTP/1.1 401");
+            assertThat(connection.closedWithin(WAIT)).isTrue();
+        }
+    }
+
+    @Test
     void readsTheBodyOfACallerWithAKey() {
         assertThat(gateway.chat("demo/echo", "hello", "Authorization", "Bearer sk-bf-team-a-0001").statusCode()).isEqualTo(200);
     }

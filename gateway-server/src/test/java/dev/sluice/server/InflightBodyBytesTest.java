@@ -59,6 +59,7 @@ class InflightBodyBytesTest {
 
             assertThat(refused.statusCode()).isEqualTo(503);
             assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+            assertThat(refused.headers().firstValue("Connection")).as("the unread body is not read on").hasValue("close");
             assertThat(json(refused.body()).path("error").path("code").asText()).isEqualTo("server_busy");
         }
         assertTheWholeBudgetIsFree();

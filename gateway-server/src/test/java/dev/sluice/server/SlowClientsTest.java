@@ -68,6 +68,7 @@ class SlowClientsTest {
             String answer = slow.readResponse(Duration.ofSeconds(5));
 
             assertThat(answer).startsWith("HTTP/1.1 408").contains("server.read_timeout_seconds").contains("\"error\"");
+            assertThat(slow.closedWithin(Duration.ofSeconds(5))).as("closed after the refusal").isTrue();
             trickling.cancel(true);
         }
     }

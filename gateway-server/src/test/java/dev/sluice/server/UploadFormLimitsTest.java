@@ -143,6 +143,7 @@ class UploadFormLimitsTest {
             String answer = slow.readResponse(Duration.ofSeconds(10));
 
             assertThat(answer).startsWith("HTTP/1.1 408").contains("server.upload_timeout_seconds");
+            assertThat(slow.closedWithin(Duration.ofSeconds(5))).as("closed after the refusal").isTrue();
         }
         assertNoTemporaryFileBeyond(before);
     }

@@ -76,9 +76,9 @@ public final class FileRoutes {
 
     private Mono<Void> upload(HttpServerRequest request, HttpServerResponse response) {
         // The caller is refused, and the upload's memory held, before a byte of the body is read.
-        Mono<MultipartForm> read = callers.check(request.requestHeaders())
+        Mono<MultipartForm> read = inflight.closingOnFailure(callers.check(request.requestHeaders())
                 .then(inflight.reserve(MultipartForm.MEMORY_PER_UPLOAD))
-                .then(MultipartForm.read(request, files.maxBytes()).timeout(uploadTimeout, Mono.error(() -> timedOut(uploadTimeout)), timer));
+                .then(MultipartForm.read(request, files.maxBytes()).timeout(uploadTimeout, Mono.error(() -> timedOut(uploadTimeout)), timer)));
         return read.flatMap(form -> {
             if (form.file() == null) {
                 form.discard();

@@ -51,14 +51,14 @@ public final class BodyReader {
     }
 
     public Mono<byte[]> read(HttpServerRequest request) {
-        return callers.check(request.requestHeaders()).then(Mono.deferContextual(context -> {
+        return inflight.closingOnFailure(callers.check(request.requestHeaders()).then(Mono.deferContextual(context -> {
             InflightBodies.Hold scoped = inflight.holdOf(context);
             if (scoped != null) {
                 return readHeld(request, scoped);
             }
             InflightBodies.Hold own = inflight.newHold();
             return readHeld(request, own).doFinally(signal -> own.release());
-        }));
+        })));
     }
 
     private Mono<byte[]> readHeld(HttpServerRequest request, InflightBodies.Hold hold) {

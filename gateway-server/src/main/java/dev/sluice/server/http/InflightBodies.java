@@ -47,7 +47,7 @@ public final class InflightBodies {
     public BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> scoped(
             BiFunction<HttpServerRequest, HttpServerResponse, ? extends Publisher<Void>> handler) {
         return (request, response) -> {
-            Hold hold = new Hold();
+            Hold hold = new Hold(response);
             return Mono.defer(() -> Mono.from(handler.apply(request, response)))
                     .contextWrite(Context.of(Hold.class, hold))
                     .doFinally(signal -> hold.release());
@@ -75,7 +75,18 @@ public final class InflightBodies {
 
     /** A hold of no request, which its user releases itself. */
     Hold newHold() {
-        return new Hold();
+        return new Hold(null);
+    }
+
+    /**
+     * The reading of a body, which, should it fail, leaves the rest of the body unread: the connection then closes once
+     * the refusal is answered, rather than reading on whatever a refused client still sends.
+     */
+    public <T> Mono<T> closingOnFailure(Mono<T> reading) {
+        return Mono.deferContextual(context -> {
+            Hold hold = holdOf(context);
+            return hold == null ? reading : reading.doOnError(error -> hold.abandonBody());
+        });
     }
 
     private boolean tryReserve(long bytes) {
@@ -92,8 +103,21 @@ public final class InflightBodies {
     /** The bytes one request holds; released once. */
     final class Hold {
 
+        private final HttpServerResponse response;
         private long bytes;
         private boolean released;
+
+        /** @param response the request's response, or {@code null} outside of a request */
+        Hold(HttpServerResponse response) {
+            this.response = response;
+        }
+
+        /** The body will not be read to its end: the response closes the connection. */
+        void abandonBody() {
+            if (response != null && !response.hasSentHeaders()) {
+                response.keepAlive(false);
+            }
+        }
 
         /**
          * Holds {@code more} bytes besides those held already.
