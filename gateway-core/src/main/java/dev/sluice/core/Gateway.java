@@ -208,6 +208,14 @@ public final class Gateway {
         return models;
     }
 
+    /**
+     * Checks the caller alone, before anything else of its request is read: fails as {@link #call} would for a key that
+     * is missing while one is required, unknown, inactive or expired; completes for any other caller.
+     */
+    public Mono<Void> identify(Caller caller) {
+        return governor.identify(caller).then();
+    }
+
     /** The catalogue models this caller's virtual key may use (all of them for an anonymous caller). */
     public Mono<List<ModelEntry>> models(Caller caller) {
         return governor.identify(caller).map(admission -> admission.anonymous() ? models()

@@ -16,9 +16,13 @@ import dev.sluice.server.config.SluiceConfig;
 import dev.sluice.server.files.FileRoutes;
 import dev.sluice.server.genai.GenAiRoutes;
 import dev.sluice.server.http.BodyReader;
+import dev.sluice.server.http.CallerCheck;
+import dev.sluice.server.http.CallerHeaders;
 import dev.sluice.server.http.Cors;
 import dev.sluice.server.http.ErrorResponder;
 import dev.sluice.server.http.HttpRoutes;
+import dev.sluice.server.http.InflightBodies;
+import dev.sluice.server.http.RequestHeaderTimeout;
 import dev.sluice.server.http.SseResponder;
 import dev.sluice.server.observe.Observability;
 import dev.sluice.server.observe.Telemetry;
@@ -40,20 +44,24 @@ import java.time.Duration;
 /** The HTTP face of one {@link Gateway}: binds the server and wires the routes. Closing it frees both. */
 public final class SluiceServer implements AutoCloseable {
 
+    private static final Duration BODY_TIMEOUT_BACKSTOP = Duration.ofSeconds(5);
     private static final byte[] HEALTHY = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
 
     private final DisposableServer server;
     private final Gateway gateway;
     private final Telemetry telemetry;
     private final Duration shutdownGrace;
+    private final InflightBodies inflight;
     private final ServerTransport transport;
 
-    private SluiceServer(DisposableServer server, Gateway gateway, Telemetry telemetry, Duration shutdownGrace, ServerTransport transport) {
+    private SluiceServer(DisposableServer server, Gateway gateway, Telemetry telemetry, Duration shutdownGrace, InflightBodies inflight,
+                         ServerTransport transport) {
         this.server = server;
         this.transport = transport;
         this.gateway = gateway;
         this.telemetry = telemetry;
         this.shutdownGrace = shutdownGrace;
+        this.inflight = inflight;
     }
 
     /**
@@ -132,17 +140,22 @@ public final class SluiceServer implements AutoCloseable {
                 .header(HttpHeaderNames.CONTENT_TYPE, "application/json")
                 .sendByteArray(Mono.just(HEALTHY)));
         telemetry.register(routes);
-        BodyReader bodies = new BodyReader(settings.maxBodyBytes());
+        InflightBodies inflight = new InflightBodies(settings.maxInflightBodyBytes());
+        EventLoopTimer timer = EventLoopTimer.withFallback(Schedulers.parallel());
+        // Every caller is identified before its body is read, so a refused one never gets a large body buffered.
+        CallerCheck callers = headers -> gateway.identify(CallerHeaders.from(headers));
+        BodyReader bodies = new BodyReader(settings.maxBodyBytes(), inflight, callers, settings.readTimeout(), timer);
         SseResponder sse = new SseResponder(errors);
         telemetry.countStreams(sse);
         new OpenAiRoutes(gateway, bodies, sse, json).register(routes);
         new AnthropicRoutes(gateway, bodies, sse, json).register(routes);
         new GenAiRoutes(gateway, bodies, sse).register(routes);
-        new AsyncRoutes(gateway.jobs(), bodies, json).register(routes);
-        new FileRoutes(gateway.files(), json).register(routes);
+        new AsyncRoutes(gateway.jobs(), bodies.withCallerCheck(AsyncRoutes.submitters(callers)), json).register(routes);
+        new FileRoutes(gateway.files(), json, callers, inflight, settings.uploadTimeout(), timer).register(routes);
         new BatchRoutes(gateway.batches(), bodies, json).register(routes);
         if (auth.adminApiEnabled()) {
-            new VirtualKeyRoutes(gateway.virtualKeys(), auth.adminToken(), bodies, json,
+            // The admin token, checked before the body is read, guards these routes instead of a virtual key.
+            new VirtualKeyRoutes(gateway.virtualKeys(), auth.adminToken(), bodies.withCallerCheck(CallerCheck.none()), json,
                     fields -> ConfigLoader.virtualKey(fields, "request body")).register(routes);
         }
         // Reading the certificate files blocks.
@@ -152,12 +165,22 @@ public final class SluiceServer implements AutoCloseable {
                         .port(settings.port())
                         // Reactor Netty's graceful disposal waits for the requests under way on the connections of this group.
                         .channelGroup(new DefaultChannelGroup(GlobalEventExecutor.INSTANCE))
-                        .handle(telemetry.observe(routes))
+                        .idleTimeout(settings.idleTimeout())
+                        // A backstop behind the read and upload timeouts, which answer 408: it closes a connection whose body
+                        // is still trickling in after its request was answered without reading it.
+                        .requestTimeout(max(settings.readTimeout(), settings.uploadTimeout()).plus(BODY_TIMEOUT_BACKSTOP))
+                        .doOnChannelInit((observer, channel, remote) ->
+                                RequestHeaderTimeout.install(channel.pipeline(), settings.requestHeaderTimeout()))
+                        .handle(inflight.scoped(telemetry.observe(routes)))
                         .bind()
-                        .map(server -> new SluiceServer(server, gateway, telemetry, settings.shutdownGrace(), transport))
+                        .map(server -> new SluiceServer(server, gateway, telemetry, settings.shutdownGrace(), inflight, transport))
                         .doOnError(error -> transport.dispose()))
                 .onErrorResume(error -> Mono.fromRunnable(telemetry::close).subscribeOn(Schedulers.boundedElastic())
                         .then(Mono.error(error)));
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     public String host() {
@@ -172,6 +195,11 @@ public final class SluiceServer implements AutoCloseable {
     public String baseUrl() {
         String host = host().contains(":") ? "[" + host() + "]" : host();
         return transport.scheme() + "://" + host + ":" + port();
+    }
+
+    /** The bytes of request bodies held in memory now, across all requests (at most {@code server.max_inflight_body_bytes}). */
+    public long inflightBodyBytes() {
+        return inflight.held();
     }
 
     public Gateway gateway() {

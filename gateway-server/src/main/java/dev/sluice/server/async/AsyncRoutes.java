@@ -9,6 +9,7 @@ import dev.sluice.core.request.GatewayRequest;
 import dev.sluice.core.request.Operation;
 import dev.sluice.core.request.RequestBody;
 import dev.sluice.server.http.BodyReader;
+import dev.sluice.server.http.CallerCheck;
 import dev.sluice.server.http.CallerHeaders;
 import dev.sluice.server.http.HttpRoutes;
 import dev.sluice.server.http.Json;
@@ -58,6 +59,17 @@ public final class AsyncRoutes {
                         .flatMap(job -> send(response, job.status().isFinal() ? HttpResponseStatus.OK : HttpResponseStatus.ACCEPTED, job));
             });
         }
+    }
+
+    /**
+     * A caller refused before its submission's body is read, as {@link AsyncJobService#submit} refuses it after: an
+     * unknown key is a plain 400 there, nothing being stored for it.
+     */
+    public static CallerCheck submitters(CallerCheck callers) {
+        return headers -> callers.check(headers).onErrorMap(GatewayException.class,
+                refusal -> refusal.status() == 401 && "virtual_key_not_found".equals(refusal.type())
+                        ? new GatewayException(400, refusal.type(), refusal.code(), null, refusal.getMessage())
+                        : refusal);
     }
 
     /** Not found, whatever the reason: a job another key owns must look exactly like one that never existed. */

@@ -9,8 +9,9 @@ import java.util.Optional;
 final class ServerSection {
 
     static final String NAME = "server";
-    private static final List<String> KEYS = List.of("access_log", "cors", "host", "http2", "max_body_bytes", "port",
-            "shutdown_grace_seconds", "tls");
+    private static final List<String> KEYS = List.of("access_log", "cors", "host", "http2", "idle_timeout_seconds", "max_body_bytes",
+            "max_inflight_body_bytes", "port", "read_timeout_seconds", "request_header_timeout_seconds", "shutdown_grace_seconds",
+            "tls", "upload_timeout_seconds");
     private static final List<String> TLS_KEYS = List.of("cert_file", "key_file", "reload_seconds");
 
     private ServerSection() {
@@ -27,10 +28,17 @@ final class ServerSection {
         long maxBodyBytes = server.longInteger("max_body_bytes", ServerSettings.DEFAULT_MAX_BODY_BYTES);
         boolean accessLog = server.bool("access_log", true);
         Duration grace = Durations.seconds(server, "shutdown_grace_seconds", true).orElse(ServerSettings.DEFAULT_SHUTDOWN_GRACE);
+        long maxInflight = server.longInteger("max_inflight_body_bytes", ServerSettings.defaultMaxInflightBodyBytes());
+        Duration read = Durations.seconds(server, "read_timeout_seconds", false).orElse(ServerSettings.DEFAULT_READ_TIMEOUT);
+        Duration upload = Durations.seconds(server, "upload_timeout_seconds", false).orElse(ServerSettings.DEFAULT_UPLOAD_TIMEOUT);
+        Duration idle = Durations.seconds(server, "idle_timeout_seconds", false).orElse(ServerSettings.DEFAULT_IDLE_TIMEOUT);
+        Duration header = Durations.seconds(server, "request_header_timeout_seconds", false)
+                .orElse(ServerSettings.DEFAULT_REQUEST_HEADER_TIMEOUT);
         List<String> origins = server.map("cors").map(ServerSection::allowedOrigins).orElse(List.of());
         Optional<Boolean> http2 = server.has("http2") ? Optional.of(server.bool("http2", false)) : Optional.empty();
         Optional<TlsSettings> tls = server.map("tls").map(ServerSection::tls);
-        return server.validated(() -> new ServerSettings(host, port, maxBodyBytes, accessLog, grace, origins, http2, tls));
+        return server.validated(() -> new ServerSettings(host, port, maxBodyBytes, accessLog, grace, maxInflight, read, upload, idle,
+                header, origins, http2, tls));
     }
 
     private static List<String> allowedOrigins(ConfigNode cors) {

@@ -8,14 +8,17 @@ import dev.sluice.core.error.InvalidRequestException;
 import dev.sluice.core.files.FilePage;
 import dev.sluice.core.files.FileService;
 import dev.sluice.core.files.StoredFile;
+import dev.sluice.server.http.CallerCheck;
 import dev.sluice.server.http.CallerHeaders;
+import dev.sluice.server.http.ClientPaced;
 import dev.sluice.server.http.HttpRoutes;
+import dev.sluice.server.http.InflightBodies;
 import dev.sluice.server.http.Json;
-import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
@@ -34,10 +37,25 @@ public final class FileRoutes {
 
     private final FileService files;
     private final ObjectMapper json;
+    private final CallerCheck callers;
+    private final InflightBodies inflight;
+    private final Duration uploadTimeout;
+    private final Scheduler timer;
 
-    public FileRoutes(FileService files, ObjectMapper json) {
+    /**
+     * @param callers       refuses an upload's caller before its body is read
+     * @param inflight      where an upload holds the memory it may use while it is read and stored
+     * @param uploadTimeout how long an upload's body may take to arrive whole (408 after)
+     * @param timer         where the upload timeout is kept
+     */
+    public FileRoutes(FileService files, ObjectMapper json, CallerCheck callers, InflightBodies inflight, Duration uploadTimeout,
+                      Scheduler timer) {
         this.files = files;
         this.json = json;
+        this.callers = callers;
+        this.inflight = inflight;
+        this.uploadTimeout = uploadTimeout;
+        this.timer = timer;
     }
 
     public void register(HttpRoutes routes) {
@@ -55,7 +73,11 @@ public final class FileRoutes {
     }
 
     private Mono<Void> upload(HttpServerRequest request, HttpServerResponse response) {
-        return MultipartForm.read(request, files.maxBytes()).flatMap(form -> {
+        // The caller is refused, and the upload's memory held, before a byte of the body is read.
+        Mono<MultipartForm> read = inflight.closingOnFailure(callers.check(request.requestHeaders())
+                .then(inflight.reserve(MultipartForm.MEMORY_PER_UPLOAD))
+                .then(MultipartForm.read(request, files.maxBytes()).timeout(uploadTimeout, Mono.error(() -> timedOut(uploadTimeout)), timer)));
+        return read.flatMap(form -> {
             if (form.file() == null) {
                 form.discard();
                 return Mono.error(new InvalidRequestException("Missing required parameter: 'file'.", "file"));
@@ -96,13 +118,17 @@ public final class FileRoutes {
 
     private Mono<Void> content(HttpServerResponse response, StoredFile file) {
         String ascii = file.filename().replaceAll("[^\\x20-\\x7e]|\"", "_");
-        return response
+        response
                 .header(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream")
                 .header(HttpHeaderNames.CONTENT_LENGTH, Long.toString(file.bytes()))
                 .header(HttpHeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''"
-                        + URLEncoder.encode(file.filename(), StandardCharsets.UTF_8).replace("+", "%20"))
-                .send(files.content(file).map(Unpooled::wrappedBuffer))
-                .then();
+                        + URLEncoder.encode(file.filename(), StandardCharsets.UTF_8).replace("+", "%20"));
+        return ClientPaced.send(response, files.content(file));
+    }
+
+    private static GatewayException timedOut(Duration uploadTimeout) {
+        return new GatewayException(408, "invalid_request_error", "request_timeout", null,
+                "The upload did not arrive within " + uploadTimeout.toSeconds() + " seconds (server.upload_timeout_seconds).");
     }
 
     /** {@code expires_after[anchor]=created_at} and {@code expires_after[seconds]=N}, or {@code null}. */

@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.multipart.FileUpload;
 import io.netty.handler.codec.http.multipart.HttpData;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.server.HttpServerRequest;
 
@@ -20,10 +21,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A {@code multipart/form-data} upload read without holding the file in memory: Netty's decoder spills the
- * file part to a temporary file as it arrives, which is then read back in chunks and deleted.
+ * file part to a temporary file as it arrives, which is then read back in chunks and deleted. Text fields are small
+ * ({@value #MAX_FIELD_BYTES} bytes at most), the parts few ({@value #MAX_PARTS}), and there is one file part.
  *
  * @param fields   the text fields
  * @param filename the file part's name, or {@code null} when there was no file part
@@ -32,50 +35,121 @@ import java.util.Map;
  */
 record MultipartForm(Map<String, String> fields, String filename, Path file, long size) {
 
-    private static final long IN_MEMORY_LIMIT = 64 * 1024;
+    /** The longest text field: {@code purpose} and {@code expires_after[...]} are a few bytes. */
+    static final int MAX_FIELD_BYTES = 64 * 1024;
+    /** The most parts a form may have: the file, its purpose, its expiry, and room for what SDKs add. */
+    static final int MAX_PARTS = 16;
+    /**
+     * What an upload holds in memory, at most: its text parts while the form is read, then a store chunk and a read
+     * buffer while the file is stored.
+     */
+    static final long MEMORY_PER_UPLOAD = 2L * 1024 * 1024;
+
     private static final int READ_CHUNK = 256 * 1024;
 
     static Mono<MultipartForm> read(HttpServerRequest request, long maxBytes) {
         if (!request.isMultipart()) {
             return Mono.error(new InvalidRequestException("Uploads must be multipart/form-data with a 'file' and a 'purpose'.", null));
         }
-        Map<String, String> fields = new HashMap<>();
-        MultipartForm[] form = {null};
-        return request.receiveForm(builder -> builder
-                        .maxInMemorySize(IN_MEMORY_LIMIT)
-                        // One byte over the limit is enough to know the file is too large.
-                        .maxSize(maxBytes + 1)
-                        .scheduler(Schedulers.boundedElastic()))
-                // The decoder cleans each part up once emitted, so a part is retained until taken; taking it (keeping
-                // the file part on disk) blocks, so it happens on bounded elastic, whatever thread the part came on.
-                .doOnNext(HttpData::retain)
-                .concatMap(part -> Mono.fromRunnable(() -> take(part, fields, form, maxBytes))
-                        .subscribeOn(Schedulers.boundedElastic())
-                        .doFinally(signal -> part.release()))
-                .doOnDiscard(HttpData.class, HttpData::release)
-                .onErrorMap(e -> !(e instanceof GatewayException), e -> String.valueOf(e.getMessage()).contains("Size exceed")
-                        ? tooLarge(maxBytes)
-                        : new InvalidRequestException("The multipart body could not be read: " + e.getMessage(), null))
-                .doOnError(e -> {
-                    if (form[0] != null) {
-                        form[0].discard();
-                    }
-                })
-                .then(Mono.fromSupplier(() -> form[0] != null ? form[0] : new MultipartForm(fields, null, null, 0)));
+        return Mono.defer(() -> {
+            FormParts parts = new FormParts(maxBytes);
+            return request.receiveForm(builder -> builder
+                            .maxInMemorySize(MAX_FIELD_BYTES)
+                            // One byte over the limit is enough to know the file is too large.
+                            .maxSize(maxBytes + 1)
+                            .scheduler(Schedulers.boundedElastic()))
+                    // The decoder cleans each part up once emitted, so a part is retained until taken; taking it (keeping
+                    // the file part on disk) blocks, so it happens on bounded elastic, whatever thread the part came on.
+                    .doOnNext(HttpData::retain)
+                    .concatMap(part -> {
+                        // Released before a refusal goes on (it cancels the decoder, which then releases its parts), once.
+                        Runnable release = releaseOnce(part);
+                        return Mono.fromRunnable(() -> parts.take(part))
+                                .subscribeOn(Schedulers.boundedElastic())
+                                .doOnTerminate(release)
+                                .doOnCancel(release);
+                    })
+                    .doOnDiscard(HttpData.class, HttpData::release)
+                    .onErrorMap(e -> !(e instanceof GatewayException), e -> String.valueOf(e.getMessage()).contains("Size exceed")
+                            ? tooLarge(maxBytes)
+                            : new InvalidRequestException("The multipart body could not be read: " + e.getMessage(), null))
+                    // Failed, cancelled or timed out: the file part kept so far goes, and one kept later goes at once.
+                    .doFinally(signal -> {
+                        if (signal != SignalType.ON_COMPLETE) {
+                            parts.discard();
+                        }
+                    })
+                    .then(Mono.fromSupplier(parts::form));
+        });
     }
 
-    private static void take(HttpData part, Map<String, String> fields, MultipartForm[] form, long maxBytes) {
-        try {
-            if (part instanceof FileUpload upload && upload.getName().equals("file")) {
-                if (upload.length() > maxBytes) {
-                    throw tooLarge(maxBytes);
-                }
-                form[0] = new MultipartForm(fields, upload.getFilename(), keep(upload), upload.length());
-            } else if (!(part instanceof FileUpload)) {
-                fields.put(part.getName(), part.getString(StandardCharsets.UTF_8));
+    private static Runnable releaseOnce(HttpData part) {
+        AtomicBoolean released = new AtomicBoolean();
+        return () -> {
+            if (released.compareAndSet(false, true)) {
+                part.release();
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        };
+    }
+
+    /**
+     * The parts taken so far, one at a time. The file part's temporary file goes on {@link #discard()}, also when it is
+     * kept just after: of {@code form} and {@code discarded}, each side writes one and then reads the other.
+     */
+    private static final class FormParts {
+        private final long maxBytes;
+        private final Map<String, String> fields = new HashMap<>();
+        private int count;
+        private volatile MultipartForm form;
+        private volatile boolean discarded;
+
+        FormParts(long maxBytes) {
+            this.maxBytes = maxBytes;
+        }
+
+        void take(HttpData part) {
+            if (discarded) {
+                return;
+            }
+            if (++count > MAX_PARTS) {
+                throw new InvalidRequestException("The form has more than " + MAX_PARTS + " parts (expected: 'file', 'purpose'"
+                        + " and the optional 'expires_after[anchor]' and 'expires_after[seconds]').", null);
+            }
+            try {
+                if (part instanceof FileUpload upload && upload.getName().equals("file")) {
+                    if (form != null) {
+                        throw new InvalidRequestException("The form has more than one 'file' part (expected: exactly one).", "file");
+                    }
+                    if (upload.length() > maxBytes) {
+                        throw tooLarge(maxBytes);
+                    }
+                    form = new MultipartForm(fields, upload.getFilename(), keep(upload), upload.length());
+                    if (discarded) {
+                        form.discard();
+                    }
+                } else if (!(part instanceof FileUpload)) {
+                    if (part.length() > MAX_FIELD_BYTES) {
+                        throw new InvalidRequestException("Form field '" + part.getName() + "' is larger than " + MAX_FIELD_BYTES
+                                + " bytes.", part.getName());
+                    }
+                    fields.put(part.getName(), part.getString(StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        MultipartForm form() {
+            MultipartForm taken = form;
+            return taken != null ? taken : new MultipartForm(fields, null, null, 0);
+        }
+
+        void discard() {
+            discarded = true;
+            MultipartForm taken = form;
+            if (taken != null) {
+                taken.discard();
+            }
         }
     }
 
@@ -113,26 +187,33 @@ record MultipartForm(Map<String, String> fields, String filename, Path file, lon
                 .doFinally(signal -> discard());
     }
 
-    /** Deletes the temporary file. */
+    /** Deletes the temporary file, on a thread that may block: this may be called on an event loop. */
     void discard() {
         if (file != null) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException ignored) {
-                // a temporary file left behind is removed by the OS's temp cleaning
-            }
+            Schedulers.boundedElastic().schedule(() -> {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // a temporary file left behind is removed by the OS's temp cleaning
+                }
+            });
         }
     }
 
     /** Moves the part to a temporary file of our own, which outlives the decoder's clean-up of its parts. */
     private static Path keep(FileUpload upload) throws IOException {
         Path own = Files.createTempFile("sluice-upload-", ".part");
-        if (upload.isInMemory()) {
-            Files.write(own, upload.get());
-        } else {
-            Files.move(upload.getFile().toPath(), own, StandardCopyOption.REPLACE_EXISTING);
+        try {
+            if (upload.isInMemory()) {
+                Files.write(own, upload.get());
+            } else {
+                Files.move(upload.getFile().toPath(), own, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return own;
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(own);
+            throw e;
         }
-        return own;
     }
 
     private static GatewayException tooLarge(long maxBytes) {

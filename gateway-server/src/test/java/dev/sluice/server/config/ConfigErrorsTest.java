@@ -29,7 +29,9 @@ class ConfigErrorsTest {
     @Test
     void rejectsUnknownKeyNamingItsPath() {
         assertFails("server: {hots: 0.0.0.0}\n" + DEMO,
-                "sluice.yaml: server.hots: unknown key (expected one of: access_log, cors, host, http2, max_body_bytes, port, shutdown_grace_seconds, tls)");
+                "sluice.yaml: server.hots: unknown key (expected one of: access_log, cors, host, http2, idle_timeout_seconds, max_body_bytes,"
+                        + " max_inflight_body_bytes, port, read_timeout_seconds, request_header_timeout_seconds, shutdown_grace_seconds,"
+                        + " tls, upload_timeout_seconds)");
     }
 
     @Test
