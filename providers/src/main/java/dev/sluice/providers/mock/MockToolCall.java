@@ -16,7 +16,7 @@ record MockToolCall(String id, String name) {
         JsonNode tools = request.path("tools");
         JsonNode choice = request.path("tool_choice");
         JsonNode messages = request.path("messages");
-        if (!tools.isArray() || tools.isEmpty() || "none".equals(choice.asText()) || messages.isEmpty()
+        if (!tools.isArray() || tools.isEmpty() || "none".equals(choice.asText()) || !messages.isArray() || messages.isEmpty()
                 || !"user".equals(messages.get(messages.size() - 1).path("role").asText())) {
             return null;
         }

@@ -247,6 +247,14 @@ class MockAdapterTest {
                 .verify(WAIT);
     }
 
+    @Test
+    void answersInTextWhenToolsAreOfferedButMessagesIsNotAList() {
+        String answer = call(Operation.CHAT_COMPLETIONS, "{\"model\":\"m\",\"messages\":{\"endpoint\":\"\"},"
+                + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":{}}}]}");
+
+        assertThat(answer).contains("\"finish_reason\":\"stop\"").doesNotContain("tool_calls");
+    }
+
     private String call(Operation operation, String request) {
         AtomicReference<byte[]> answer = new AtomicReference<>();
         StepVerifier.create(adapter.call(new ProviderCall(operation, "mock-model", bytes(request), null)))
