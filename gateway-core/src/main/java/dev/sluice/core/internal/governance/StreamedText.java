@@ -27,7 +27,7 @@ final class StreamedText {
     /** Characters of generated text in the event; 0 for an event that is not JSON. */
     static long charsOf(SseEvent event) {
         String data = event.data();
-        if (data.isEmpty() || data.charAt(0) != '{') {
+        if (data.isEmpty() || data.charAt(0) != '{' || repeatsText(event.event())) {
             return 0;
         }
         long chars = 0;
@@ -41,5 +41,10 @@ final class StreamedText {
             // Counted up to where it broke.
         }
         return chars;
+    }
+
+    /** The Responses API repeats the text of its deltas in its other events ({@code *.done}, {@code response.completed}). */
+    private static boolean repeatsText(String eventName) {
+        return eventName != null && eventName.startsWith("response.") && !eventName.endsWith(".delta");
     }
 }
