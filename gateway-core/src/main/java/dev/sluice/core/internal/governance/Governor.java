@@ -134,7 +134,7 @@ public final class Governor {
         long estimate = estimatedCost(providerAndModel, body);
         return Mono.defer(() -> {
             long settledBefore = ledger.settledSoFar(key.id());
-            return usage.find(key.id(), key.budget().periodStart(clock.instant())).handle((spent, sink) -> {
+            return usage.find(key.id(), key.budget().periodStart(clock.instant())).<Reservation>handle((spent, sink) -> {
                 Reservation reservation = ledger.reserve(key.id(), spent.costMicros(), settledBefore, estimate, key.budget().maxMicros());
                 if (reservation == null) {
                     sink.error(AccessDeniedException.budgetExceeded(key.name(), key.budget().maxUsd()));
@@ -142,7 +142,7 @@ public final class Governor {
                     sink.next(reservation);
                 }
             });
-        });
+        }).doOnDiscard(Reservation.class, this::release); // made for a caller that had just gone: not held for ever
     }
 
     /** The prompt at four characters a token, and the output the request allows, or else the model's expected output. */
