@@ -120,18 +120,21 @@ public final class Gateway {
     public Mono<GatewayResponse> call(GatewayRequest request) {
         return governor.identify(request.caller()).flatMap(caller -> {
             List<Route> targets = targets(request, caller);
-            return governor.admit(caller, target(targets.get(0)))
-                    .flatMap(admitted -> resilience.call(targets, attempt -> {
-                        ProviderBridge bridge = bridge(request, attempt.route());
-                        return attempt.route().provider().adapter().call(providerCall(request, attempt, bridge, false))
-                                .onErrorMap(bridge::error)
-                                .map(bridge::answer);
-                    }))
-                    .flatMap(answered -> {
-                        Served served = answered.served();
-                        return governor.record(caller, served.provider() + "/" + served.model(), UsageReader.fromBody(answered.value()))
-                                .thenReturn(new GatewayResponse(answered.value(), served.provider(), served.model(), served.fallbackIndex()));
-                    });
+            return governor.admit(caller, target(targets.get(0)), request.body().bytes())
+                    .flatMap(reservation -> resilience.call(targets, attempt -> {
+                                ProviderBridge bridge = bridge(request, attempt.route());
+                                return attempt.route().provider().adapter().call(providerCall(request, attempt, bridge, false))
+                                        .onErrorMap(bridge::error)
+                                        .map(bridge::answer);
+                            })
+                            .flatMap(answered -> {
+                                Served served = answered.served();
+                                return governor.record(caller, reservation, served.provider() + "/" + served.model(),
+                                                UsageReader.fromBody(answered.value()))
+                                        .thenReturn(new GatewayResponse(answered.value(), served.provider(), served.model(), served.fallbackIndex()));
+                            })
+                            // Failed or cancelled before its usage was recorded: the budget gets its reservation back.
+                            .doFinally(signal -> governor.release(reservation)));
         });
     }
 
@@ -150,7 +153,7 @@ public final class Gateway {
             boolean openAiUsageChunk = request.format() == WireFormat.OPENAI && request.operation() != Operation.RESPONSES;
             ServedBy servedBy = ServedBy.in(context);
             AtomicReference<String> answering = new AtomicReference<>(target(targets.get(0)));
-            return governor.admit(caller, answering.get()).flatMapMany(admitted -> MeteredStream.meter(
+            return governor.admit(caller, answering.get(), request.body().bytes()).flatMapMany(reservation -> MeteredStream.meter(
                     resilience.stream(targets, attempt -> {
                         ProviderBridge bridge = bridge(request, attempt.route());
                         return bridge.events(attempt.route().provider().adapter()
@@ -163,7 +166,9 @@ public final class Gateway {
                         }
                     }),
                     openAiUsageChunk && !request.body().usageRequested(),
-                    tokens -> governor.record(caller, answering.get(), tokens)));
+                    request.body().bytes(),
+                    tokens -> governor.record(caller, reservation, answering.get(), tokens),
+                    () -> governor.release(reservation)));
         }));
     }
 

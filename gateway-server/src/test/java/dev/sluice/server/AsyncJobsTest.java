@@ -95,7 +95,7 @@ class AsyncJobsTest {
     @EnumSource(StoreKind.class)
     void governanceAppliesWhenTheJobRuns(StoreKind kind) {
         withGateway(kind, gateway -> {
-            // "hello there" costs $0.40 against a $1.00 budget: the fourth job is refused when it runs.
+            // "hello there" costs $0.40 (reserved as $0.50) against a $1.00 budget: the third and fourth jobs are refused when they run.
             String last = null;
             for (int i = 0; i < 4; i++) {
                 last = json(gateway.post("/v1/async/chat/completions", CHAT.replace("later please", "hello there"), "x-bf-vk", "sk-bf-budget-0004").body())

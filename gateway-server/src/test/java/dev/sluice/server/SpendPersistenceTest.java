@@ -46,7 +46,7 @@ class SpendPersistenceTest {
             assertThat(usage.path("requests").asLong()).isEqualTo(2);
             assertThat(usage.path("spend_usd").asDouble()).isEqualTo(0.8);
 
-            assertThat(second.chat("demo/echo", "hello there", "x-bf-vk", BUDGET_KEY).statusCode()).isEqualTo(200);
+            // $0.80 spent: a third request's $0.50 estimate no longer fits the $1.00 budget.
             assertDecision(second.chat("demo/echo", "hello there", "x-bf-vk", BUDGET_KEY), 402, "budget_exceeded");
         }
     }
@@ -56,15 +56,14 @@ class SpendPersistenceTest {
         try (StoreKind.Database database = StoreKind.POSTGRES.create();
              RunningGateway a = RunningGateway.fromYaml(config(database.url(), false));
              RunningGateway b = RunningGateway.fromYaml(config(database.url(), false))) {
-            // $0.40 a request against $1.00: the third is still admitted (spent $0.80), the rest are refused.
+            // $0.40 a request, reserved as $0.50, against $1.00: once $0.80 is spent, neither instance admits a third.
             assertThat(a.chat("demo/echo", "hello there", "x-bf-vk", BUDGET_KEY).statusCode()).isEqualTo(200);
             assertThat(b.chat("demo/echo", "hello there", "x-bf-vk", BUDGET_KEY).statusCode()).isEqualTo(200);
-            assertThat(a.chat("demo/echo", "hello there", "x-bf-vk", BUDGET_KEY).statusCode()).isEqualTo(200);
 
-            assertDecision(b.chat("demo/echo", "hello there", "x-bf-vk", BUDGET_KEY), 402, "budget_exceeded");
             assertDecision(a.chat("demo/echo", "hello there", "x-bf-vk", BUDGET_KEY), 402, "budget_exceeded");
-            assertThat(usage(a, "budgeted").path("spend_usd").asDouble()).isEqualTo(1.2);
-            assertThat(usage(b, "budgeted").path("spend_usd").asDouble()).isEqualTo(1.2);
+            assertDecision(b.chat("demo/echo", "hello there", "x-bf-vk", BUDGET_KEY), 402, "budget_exceeded");
+            assertThat(usage(a, "budgeted").path("spend_usd").asDouble()).isEqualTo(0.8);
+            assertThat(usage(b, "budgeted").path("spend_usd").asDouble()).isEqualTo(0.8);
         }
     }
 

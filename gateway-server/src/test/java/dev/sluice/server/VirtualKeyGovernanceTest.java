@@ -38,7 +38,7 @@ class VirtualKeyGovernanceTest {
                   - {name: disabled, value: sk-bf-off-0005, active: false}
                   - {name: old, value: sk-bf-old-0006, expires_at: "2020-01-01T00:00:00Z"}
                 pricing:
-                  "demo/*": {input: 100000, output: 100000}
+                  "demo/*": {input: 100000, output: 100000, expected_output_tokens: 2}
                 """.formatted(storeUrl, requireKey);
     }
 
@@ -119,16 +119,17 @@ class VirtualKeyGovernanceTest {
 
     @ParameterizedTest
     @EnumSource(StoreKind.class)
-    void budgetRunsOutMidPeriodAndResets(StoreKind kind) {
+    void budgetRefusesWhatWouldNotFitAndResets(StoreKind kind) {
         withGateway(kind, false, gateway -> {
-            // "hello there" echoed: 2 input + 2 output tokens at $0.10 each = $0.40 a request, against $1.00.
-            for (int i = 0; i < 3; i++) {
+            // "hello there" echoed: 2 input + 2 output tokens at $0.10 each = $0.40 a request, against $1.00. Admission
+            // reserves the estimate, 3 prompt tokens (11 characters) + 2 expected output = $0.50: the third would not fit.
+            for (int i = 0; i < 2; i++) {
                 assertThat(gateway.chat("demo/echo", "hello there", "x-bf-vk", "sk-bf-budget-0004").statusCode()).isEqualTo(200);
             }
             assertDecision(gateway.chat("demo/echo", "hello there", "x-bf-vk", "sk-bf-budget-0004"), 402, "budget_exceeded");
             JsonNode usage = usage(gateway, "budgeted");
-            assertThat(usage.path("requests").asLong()).isEqualTo(3);
-            assertThat(usage.path("spend_usd").asDouble()).isEqualTo(1.2);
+            assertThat(usage.path("requests").asLong()).isEqualTo(2);
+            assertThat(usage.path("spend_usd").asDouble()).isEqualTo(0.8);
 
             clock.advance(Duration.ofHours(1));
             assertThat(gateway.chat("demo/echo", "hello there", "x-bf-vk", "sk-bf-budget-0004").statusCode()).isEqualTo(200);

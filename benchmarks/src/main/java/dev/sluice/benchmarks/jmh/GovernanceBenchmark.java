@@ -1,7 +1,7 @@
 package dev.sluice.benchmarks.jmh;
 
-import dev.sluice.core.internal.governance.Admission;
 import dev.sluice.core.internal.governance.Governor;
+import dev.sluice.core.internal.governance.Reservation;
 import dev.sluice.core.keys.RateLimit;
 import dev.sluice.core.keys.VirtualKey;
 import dev.sluice.core.keys.VirtualKeyRepository;
@@ -24,6 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -46,6 +47,9 @@ public class GovernanceBenchmark {
 
     private static final String VALUE = "sk-bf-benchmark-key-0000000000000001";
 
+    private static final byte[] BODY = "{\"model\":\"openai/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"
+            .getBytes(StandardCharsets.UTF_8);
+
     private Governor governor;
     private Caller caller;
 
@@ -60,8 +64,8 @@ public class GovernanceBenchmark {
     }
 
     @Benchmark
-    public Admission identifyAndAdmit() {
-        return governor.identify(caller).flatMap(admission -> governor.admit(admission, "openai/gpt-4o-mini")).block();
+    public Reservation identifyAndAdmit() {
+        return governor.identify(caller).flatMap(admission -> governor.admit(admission, "openai/gpt-4o-mini", BODY)).block();
     }
 
     @Benchmark

@@ -2,7 +2,10 @@ package dev.sluice.core.error;
 
 import java.time.Duration;
 
-/** The provider answered with an error status; its status and body are kept to be passed back. */
+/**
+ * The provider answered with an error status; its status and body are kept to be passed back, the body's text without
+ * key-like tokens and addresses.
+ */
 public final class UpstreamStatusException extends ProviderException {
 
     private final byte[] body;
@@ -14,7 +17,7 @@ public final class UpstreamStatusException extends ProviderException {
 
     private UpstreamStatusException(String provider, int status, byte[] body, Duration retryAfter, String message) {
         super(status, "upstream_error", null, provider, message, null);
-        this.body = body;
+        this.body = SecretScrubber.GENERIC.forCaller(body);
         this.retryAfter = retryAfter;
     }
 

@@ -15,7 +15,7 @@ import java.util.Map;
 final class PricingSection {
 
     static final String NAME = "pricing";
-    private static final List<String> KEYS = List.of("input", "output");
+    private static final List<String> KEYS = List.of("input", "output", "expected_output_tokens");
     private static final String EXPECTED_ENTRY = "a map such as {input: 0.15, output: 0.60}, USD per million tokens";
 
     private PricingSection() {
@@ -37,7 +37,8 @@ final class PricingSection {
             entry.requireOnly(KEYS);
             double input = price(entry, "input");
             double output = price(entry, "output");
-            entries.add(entry.validated(() -> new Pricing.Entry(model, input, output)));
+            long expectedOutput = entry.positiveInteger("expected_output_tokens", (int) Pricing.DEFAULT_EXPECTED_OUTPUT_TOKENS);
+            entries.add(entry.validated(() -> new Pricing.Entry(model, input, output, expectedOutput)));
         }
         return new Pricing(entries);
     }

@@ -100,9 +100,28 @@ class ConfigPricingTest {
     }
 
     @Test
+    void readsTheExpectedOutputThatBudgetsReserve() {
+        Pricing pricing = parse("""
+                pricing:
+                  "openai/o3*": {input: 2, output: 8, expected_output_tokens: 8000}
+                  "openai/*": {input: 1, output: 2}
+                """);
+
+        assertThat(pricing.expectedOutputTokens("openai/o3-mini")).isEqualTo(8000);
+        assertThat(pricing.expectedOutputTokens("openai/gpt-4o")).isEqualTo(Pricing.DEFAULT_EXPECTED_OUTPUT_TOKENS);
+        assertThat(pricing.expectedOutputTokens("demo/echo")).isEqualTo(Pricing.DEFAULT_EXPECTED_OUTPUT_TOKENS);
+    }
+
+    @Test
+    void rejectsAnExpectedOutputThatIsNotPositive() {
+        assertFails("pricing: {\"openai/*\": {input: 1, output: 2, expected_output_tokens: 0}}",
+                "pricing.openai/*.expected_output_tokens: 0 (expected: > 0)");
+    }
+
+    @Test
     void rejectsAnUnknownKeyInAnEntry() {
         assertFails("pricing: {\"openai/*\": {input: 1, output: 2, cached_input: 0.5}}",
-                "pricing.openai/*.cached_input: unknown key (expected one of: input, output)");
+                "pricing.openai/*.cached_input: unknown key (expected one of: input, output, expected_output_tokens)");
     }
 
     @Test

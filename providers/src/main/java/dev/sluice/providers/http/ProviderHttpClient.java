@@ -1,14 +1,18 @@
 package dev.sluice.providers.http;
 
+import dev.sluice.core.error.SecretScrubber;
 import dev.sluice.core.error.UpstreamStatusException;
 import dev.sluice.core.provider.ConnectionPoolStats;
 import dev.sluice.core.provider.ProviderConfig;
+import dev.sluice.core.provider.ProviderKey;
 import dev.sluice.core.provider.UpstreamConnections;
 import dev.sluice.core.sse.SseEvent;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -20,8 +24,11 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.resources.ConnectionProvider;
 
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -31,6 +38,8 @@ import java.util.function.Consumer;
  * answers with the body or the events of a 2xx, or with a provider error.
  */
 public final class ProviderHttpClient {
+
+    private static final Logger log = LoggerFactory.getLogger(ProviderHttpClient.class);
 
     private static final byte[] EMPTY = new byte[0];
     // Connections idle longer than this are likely closed by the provider's load balancer already.
@@ -43,11 +52,13 @@ public final class ProviderHttpClient {
     private final ConnectionProvider connections;
     private final HttpClient client;
     private final PoolView pool;
+    private final SecretScrubber scrubber;
 
     private ProviderHttpClient(String provider, Duration timeout, Scheduler timer, ConnectionProvider connections, HttpClient client,
-                               PoolView pool) {
+                               PoolView pool, SecretScrubber scrubber) {
         this.provider = provider;
         this.pool = pool;
+        this.scrubber = scrubber;
         this.timeout = timeout;
         this.timer = timer;
         this.connections = connections;
@@ -86,7 +97,23 @@ public final class ProviderHttpClient {
         if (UpstreamProtocols.negotiatesOverTls(protocols)) {
             client = client.secure(spec -> spec.sslContext(Http2SslContextSpec.forClient()));
         }
-        return new ProviderHttpClient(config.name(), config.timeout(), timer, provider, client, view);
+        return new ProviderHttpClient(config.name(), config.timeout(), timer, provider, client, view, scrubberFor(config));
+    }
+
+    /** Knows the provider's own key values and host, which its messages may quote in forms no pattern recognises. */
+    private static SecretScrubber scrubberFor(ProviderConfig config) {
+        List<String> hosts = new ArrayList<>();
+        if (config.baseUrl() != null) {
+            try {
+                String host = URI.create(config.baseUrl()).getHost();
+                if (host != null) {
+                    hosts.add(host);
+                }
+            } catch (IllegalArgumentException notAUri) {
+                // Validated when configured; a scrubber without the host still knows every address by its look.
+            }
+        }
+        return SecretScrubber.of(config.keys().stream().map(ProviderKey::value).toList(), hosts);
     }
 
     /**
@@ -106,7 +133,7 @@ public final class ProviderHttpClient {
                     // Named, so that the timeout need not work a name out of the operator chain on every call.
                     .name(UPSTREAM)
                     .timeout(Mono.delay(timeout, timer).flatMap(tick -> answered.get() ? Mono.never() : Mono.just(tick)))
-                    .onErrorMap(error -> UpstreamErrors.map(provider, timeout, error))
+                    .onErrorMap(error -> UpstreamErrors.map(provider, timeout, error, scrubber))
                     .doOnSubscribe(subscription -> pool.callStarted())
                     .doFinally(signal -> pool.callEnded());
         });
@@ -124,7 +151,7 @@ public final class ProviderHttpClient {
                         : errorBody(response, content))
                 .name(UPSTREAM)
                 .timeout(Mono.delay(timeout, timer), event -> Mono.never())
-                .onErrorMap(error -> UpstreamErrors.map(provider, timeout, error))
+                .onErrorMap(error -> UpstreamErrors.map(provider, timeout, error, scrubber))
                 .doOnSubscribe(subscription -> pool.callStarted())
                 .doFinally(signal -> pool.callEnded());
     }
@@ -155,9 +182,12 @@ public final class ProviderHttpClient {
                 .flatMapMany(error -> Flux.error(statusError(response, error)));
     }
 
+    /** The provider's error, its full text logged (without secrets) and its body scrubbed for the caller. */
     private UpstreamStatusException statusError(HttpClientResponse response, byte[] body) {
         Instant now = Instant.ofEpochMilli(timer.now(TimeUnit.MILLISECONDS));
-        return new UpstreamStatusException(provider, response.status().code(), body, RetryAfter.from(response.responseHeaders(), now));
+        int status = response.status().code();
+        log.info("provider '{}' answered {}: {}", provider, status, scrubber.forLog(UpstreamErrors.shortened(body)));
+        return new UpstreamStatusException(provider, status, scrubber.forCaller(body), RetryAfter.from(response.responseHeaders(), now));
     }
 
     private static boolean isSuccess(HttpClientResponse response) {

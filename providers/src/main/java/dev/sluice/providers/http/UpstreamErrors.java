@@ -1,19 +1,26 @@
 package dev.sluice.providers.http;
 
 import dev.sluice.core.error.ProviderException;
+import dev.sluice.core.error.SecretScrubber;
 import dev.sluice.core.error.UpstreamBusyException;
 import dev.sluice.core.error.UpstreamTimeoutException;
 import dev.sluice.core.error.UpstreamUnavailableException;
 import io.netty.channel.ChannelException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.netty.internal.shaded.reactor.pool.PoolAcquirePendingLimitException;
 import reactor.netty.internal.shaded.reactor.pool.PoolAcquireTimeoutException;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
 /** Turns what the transport throws into the core's provider errors, once, for every HTTP provider. */
 public final class UpstreamErrors {
+
+    private static final Logger log = LoggerFactory.getLogger(UpstreamErrors.class);
+    private static final int MAX_LOGGED_CHARS = 2000;
 
     private UpstreamErrors() {
     }
@@ -21,9 +28,10 @@ public final class UpstreamErrors {
     /**
      * The provider error for a transport failure: unreachable or dropped (refused, reset, closed early) is
      * a 502, a Reactor timeout a 504. Provider errors pass unchanged, and anything else too, because it is
-     * a bug to surface rather than an upstream outage to hide.
+     * a bug to surface rather than an upstream outage to hide. The transport's own text names internal hosts and
+     * ports: it is logged in full (without secrets) and passed on without them.
      */
-    public static Throwable map(String provider, Duration timeout, Throwable error) {
+    public static Throwable map(String provider, Duration timeout, Throwable error, SecretScrubber scrubber) {
         if (error instanceof ProviderException) {
             return error;
         }
@@ -38,9 +46,18 @@ public final class UpstreamErrors {
             return new UpstreamTimeoutException(provider, "provider '" + provider + "' did not answer within " + seconds(timeout));
         }
         if (error instanceof IOException || error instanceof ChannelException) {
-            return new UpstreamUnavailableException(provider, "provider '" + provider + "' could not be reached: " + describe(error), error);
+            String described = describe(error);
+            log.warn("provider '{}' could not be reached: {}", provider, scrubber.forLog(described));
+            return new UpstreamUnavailableException(provider, "provider '" + provider + "' could not be reached: "
+                    + scrubber.forCaller(described), error);
         }
         return error;
+    }
+
+    /** An error body as text for a log line, cut at a length a log line can hold. */
+    static String shortened(byte[] body) {
+        String text = new String(body, StandardCharsets.UTF_8).strip();
+        return text.length() > MAX_LOGGED_CHARS ? text.substring(0, MAX_LOGGED_CHARS) + "..." : text;
     }
 
     private static String seconds(Duration timeout) {

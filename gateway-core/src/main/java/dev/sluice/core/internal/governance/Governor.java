@@ -30,6 +30,7 @@ public final class Governor {
     private final VirtualKeyRepository keys;
     private final KeyResolver resolver;
     private final RateLimiter rates = new RateLimiter();
+    private final BudgetLedger ledger = new BudgetLedger();
     private final UsageRepository usage;
     private final Pricing pricing;
     private final Clock clock;
@@ -100,18 +101,23 @@ public final class Governor {
         return ownerIdOf(caller).map(owner -> Objects.equals(owner.orElse(null), ownerKeyId));
     }
 
-    /** Whether the admitted caller may send this request to {@code provider/model} now. */
-    public Mono<Admission> admit(Admission admission, String providerAndModel) {
+    /**
+     * Whether the admitted caller may send this request to {@code provider/model} now; when its key has a budget,
+     * holds the request's estimated cost against it until {@link #record} or {@link #release} ends the reservation.
+     *
+     * @param body the request body, read for the estimate only when the key has a budget
+     */
+    public Mono<Reservation> admit(Admission admission, String providerAndModel, byte[] body) {
         return Mono.deferContextual(context -> {
             RequestTrace.of(context).target(providerAndModel);
-            return decide(admission, providerAndModel);
+            return decide(admission, providerAndModel, body);
         }).doOnError(AccessDeniedException.class, refusal -> metrics.refused(refusal.type()));
     }
 
-    private Mono<Admission> decide(Admission admission, String providerAndModel) {
+    private Mono<Reservation> decide(Admission admission, String providerAndModel, byte[] body) {
         VirtualKey key = admission.key();
         if (key == null) {
-            return Mono.just(admission);
+            return Mono.just(Reservation.NONE);
         }
         if (!key.allows(providerAndModel)) {
             return Mono.error(AccessDeniedException.modelBlocked(key.name(), providerAndModel));
@@ -123,24 +129,45 @@ public final class Governor {
             }
         }
         if (key.budget() == null) {
-            return Mono.just(admission);
+            return Mono.just(Reservation.NONE);
         }
-        return usage.find(key.id(), key.budget().periodStart(clock.instant())).map(spent -> {
-            if (spent.costMicros() >= key.budget().maxMicros()) {
-                throw AccessDeniedException.budgetExceeded(key.name(), key.budget().maxUsd());
-            }
-            return admission;
-        });
+        long estimate = estimatedCost(providerAndModel, body);
+        return Mono.defer(() -> {
+            long settledBefore = ledger.settledSoFar(key.id());
+            return usage.find(key.id(), key.budget().periodStart(clock.instant())).<Reservation>handle((spent, sink) -> {
+                Reservation reservation = ledger.reserve(key.id(), spent.costMicros(), settledBefore, estimate, key.budget().maxMicros());
+                if (reservation == null) {
+                    sink.error(AccessDeniedException.budgetExceeded(key.name(), key.budget().maxUsd()));
+                } else {
+                    sink.next(reservation);
+                }
+            });
+        }).doOnDiscard(Reservation.class, this::release); // made for a caller that had just gone: not held for ever
     }
 
-    /** Charges one answered request and its tokens to the caller's key; nothing for an anonymous caller. */
-    public Mono<Void> record(Admission admission, String providerAndModel, TokenCounts tokens) {
+    /** The prompt at four characters a token, and the output the request allows, or else the model's expected output. */
+    private long estimatedCost(String providerAndModel, byte[] body) {
+        RequestEstimate estimate = RequestEstimate.of(body);
+        long output = estimate.outputLimit() > 0 ? estimate.outputLimit() : pricing.expectedOutputTokens(providerAndModel);
+        return pricing.costMicros(providerAndModel, estimate.promptTokens(), output);
+    }
+
+    /**
+     * Charges one answered request and its tokens to the caller's key (nothing for an anonymous caller), then ends its
+     * reservation: the store holds the real cost by then.
+     */
+    public Mono<Void> record(Admission admission, Reservation reservation, String providerAndModel, TokenCounts tokens) {
         return Mono.deferContextual(context -> {
             RequestTrace.of(context).tokens(tokens);
             long cost = pricing.costMicros(providerAndModel, tokens.input(), tokens.output());
             metrics.usage(providerAndModel, tokens, cost);
-            return charge(admission, tokens, cost);
+            return charge(admission, tokens, cost).doFinally(signal -> reservation.end(cost));
         });
+    }
+
+    /** Gives back the reservation of a request that was not answered; nothing once it was recorded. */
+    public void release(Reservation reservation) {
+        reservation.end(0);
     }
 
     private Mono<Void> charge(Admission admission, TokenCounts tokens, long cost) {

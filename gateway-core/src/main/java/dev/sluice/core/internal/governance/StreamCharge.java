@@ -1,0 +1,58 @@
+package dev.sluice.core.internal.governance;
+
+import dev.sluice.core.internal.usage.UsageReader;
+import dev.sluice.core.sse.SseEvent;
+import dev.sluice.core.usage.TokenCounts;
+
+import java.util.function.LongSupplier;
+
+/**
+ * What one stream has used so far: the usage its provider reported, if any, and the generated text it carried, so
+ * that a stream ending before its usage (OpenAI-format providers report it last) is still charged for what it used.
+ * Events arrive one at a time; the end may be seen on another thread, hence the volatile fields.
+ */
+final class StreamCharge {
+
+    private final LongSupplier promptTokens;
+    private volatile TokenCounts reported;
+    private volatile long generatedChars;
+    private volatile boolean started;
+
+    /** @param promptTokens the prompt's estimate, worked out only when the provider did not report it */
+    StreamCharge(LongSupplier promptTokens) {
+        this.promptTokens = promptTokens;
+    }
+
+    void observe(SseEvent event) {
+        started = true;
+        TokenCounts counts = UsageReader.fromEvent(event);
+        if (counts != null) {
+            reported = reported == null ? counts : reported.merge(counts);
+        }
+        generatedChars += StreamedText.charsOf(event);
+    }
+
+    /** Whether any event arrived: a stream refused before its first event was not answered, and costs nothing. */
+    boolean started() {
+        return started;
+    }
+
+    /** The charge of a stream that ran to its end: its reported usage, or the estimate when it reported none. */
+    TokenCounts completed() {
+        return reported != null ? reported : estimated(TokenCounts.NONE);
+    }
+
+    /**
+     * The charge of a stream cut short: what was reported, with the prompt estimated when it was not reported and
+     * the output at least what the text streamed so far stands for (a usage reported early counts little output).
+     */
+    TokenCounts cutShort() {
+        return estimated(reported == null ? TokenCounts.NONE : reported);
+    }
+
+    private TokenCounts estimated(TokenCounts known) {
+        long input = known.input() > 0 ? known.input() : promptTokens.getAsLong();
+        long output = Math.max(known.output(), RequestEstimate.tokensOf(generatedChars));
+        return new TokenCounts(input, output);
+    }
+}
