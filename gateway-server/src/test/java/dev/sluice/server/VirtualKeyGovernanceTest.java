@@ -2,6 +2,7 @@ package dev.sluice.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.server.support.MutableClock;
+import dev.sluice.server.support.Polling;
 import dev.sluice.server.support.RunningGateway;
 import dev.sluice.server.support.StoreKind;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -163,6 +164,9 @@ class VirtualKeyGovernanceTest {
     void streamUsageIsChargedAndItsChunkShownOnlyWhenAsked(StoreKind kind) {
         withGateway(kind, false, gateway -> {
             String unasked = stream(gateway, "{\"model\":\"demo/echo\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hello there\"}]}");
+            // A stream is charged as it ends, after its last event has gone: until the charge is stored, the budget
+            // counts it both stored and reserved, on the safe side, and may refuse what it could hold.
+            Polling.until(() -> usage(gateway, "budgeted").path("requests").asLong() == 1, Duration.ofSeconds(10));
             String asked = stream(gateway, "{\"model\":\"demo/echo\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
                     + "\"messages\":[{\"role\":\"user\",\"content\":\"hello there\"}]}");
 
