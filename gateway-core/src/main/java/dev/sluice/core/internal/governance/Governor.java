@@ -161,7 +161,11 @@ public final class Governor {
             RequestTrace.of(context).tokens(tokens);
             long cost = pricing.costMicros(providerAndModel, tokens.input(), tokens.output());
             metrics.usage(providerAndModel, tokens, cost);
-            return charge(admission, tokens, cost).doFinally(signal -> reservation.end(cost));
+            // Ended before the completion goes downstream (not in doFinally, which runs after): the caller's own release of
+            // the reservation, on the way out, must find it ended with its cost settled, not end it at zero first.
+            return charge(admission, tokens, cost)
+                    .doOnTerminate(() -> reservation.end(cost))
+                    .doOnCancel(() -> reservation.end(cost));
         });
     }
 
