@@ -1,5 +1,6 @@
 package dev.sluice.server;
 
+import dev.sluice.server.support.Polling;
 import dev.sluice.server.support.PrometheusText;
 import dev.sluice.server.support.RawHttp;
 import dev.sluice.server.support.RunningGateway;
@@ -79,6 +80,21 @@ class EdgeChecksTest {
         assertThat(answer.status()).isEqualTo(400);
         assertThat(json(answer.body()).at("/error/code").asInt()).isEqualTo(400);
         assertThat(json(answer.body()).at("/error/status").asText()).isEqualTo("INVALID_ARGUMENT");
+    }
+
+    @Test
+    void aRefusalCountsAsAClientErrorNotACancel() {
+        RunningGateway fresh = RunningGateway.start(RunningGateway.mock("demo"));
+        try (fresh) {
+            RawHttp.request(fresh.port(), "GET /v1/files/%zz HTTP/1.1", new byte[0]);
+            fresh.send(fresh.request("/v1/chat/completions", "Content-Type", "text/plain")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")));
+
+            PrometheusText metrics = Polling.until(() -> new PrometheusText(fresh.get("/metrics").body()),
+                    scraped -> scraped.sum("sluice_requests_seconds_count", "status", "4xx") >= 2, java.time.Duration.ofSeconds(10));
+            assertThat(metrics.sum("sluice_requests_seconds_count", "status", "4xx", "outcome", "client_error")).isEqualTo(2);
+            assertThat(metrics.sum("sluice_requests_seconds_count", "outcome", "cancelled")).isZero();
+        }
     }
 
     @Test

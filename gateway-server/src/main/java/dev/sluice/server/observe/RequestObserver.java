@@ -115,7 +115,11 @@ public final class RequestObserver implements BiFunction<HttpServerRequest, Http
                           SignalType signal) {
         long end = System.nanoTime();
         int status = signal == SignalType.ON_ERROR && !response.hasSentHeaders() ? 500 : response.status().code();
-        String outcome = signal == SignalType.CANCEL ? "cancelled" : status >= 500 ? "server_error" : status >= 400 ? "client_error" : "success";
+        // A refusal answered before the body was read ends with the connection closed, which reads as a cancel: its
+        // status, already sent, says what it was. A caller leaving an answer under way is a cancel.
+        boolean refused = response.hasSentHeaders() && status >= 400;
+        String outcome = signal == SignalType.CANCEL && !refused ? "cancelled"
+                : status >= 500 ? "server_error" : status >= 400 ? "client_error" : "success";
         long overhead = trace.finalOverheadNanos(end);
         String provider = trace.provider() == null ? MetricNames.NONE : trace.provider();
         String model = trace.model() == null ? MetricNames.NONE
