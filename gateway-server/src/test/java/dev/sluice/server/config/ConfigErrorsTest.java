@@ -7,6 +7,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.util.Map;
 
 import static dev.sluice.server.config.TestFactories.loader;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Every problem stops start-up with the file, the full key path, the bad value and what was expected. */
@@ -50,6 +51,27 @@ class ConfigErrorsTest {
                 + "acquire_timeout_ms, base_url, circuit_breaker, connect_timeout_seconds, first_byte_timeout_seconds, http_version, keys, "
                 + "max_connections, max_pending, max_streams_per_connection, models, "
                 + "request_timeout_seconds, retry, stream_idle_timeout_seconds, timeout_seconds, type, chunk_gap_ms, latency_ms)");
+    }
+
+    @Test
+    void rejectsTlsSettingsThatCannotWork() {
+        assertFails("server: {tls: {cert_file: /etc/tls.crt}}\n" + DEMO,
+                "sluice.yaml: server.tls.key_file: missing (expected: the PEM private key)");
+        assertFails("server: {tls: {key_file: /etc/tls.key}}\n" + DEMO,
+                "sluice.yaml: server.tls.cert_file: missing (expected: the PEM certificate chain)");
+        assertFails("server: {tls: {cert_file: a, key_file: b, reload: 5}}\n" + DEMO,
+                "sluice.yaml: server.tls.reload: unknown key (expected one of: cert_file, key_file, reload_seconds)");
+    }
+
+    @Test
+    void readsTlsAndHttp2Settings() {
+        SluiceConfig config = loader(Map.of()).parse("server: {http2: true, tls: {cert_file: /etc/tls.crt, key_file: /etc/tls.key, "
+                + "reload_seconds: 30}}\n" + DEMO, "sluice.yaml");
+
+        assertThat(config.server().http2()).hasValue(true);
+        assertThat(config.server().tls()).hasValue(new TlsSettings(java.nio.file.Path.of("/etc/tls.crt"),
+                java.nio.file.Path.of("/etc/tls.key"), java.time.Duration.ofSeconds(30)));
+        assertThat(loader(Map.of()).parse(DEMO, "sluice.yaml").server().tls()).isEmpty();
     }
 
     @Test
