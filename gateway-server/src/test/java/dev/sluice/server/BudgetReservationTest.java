@@ -26,9 +26,15 @@ class BudgetReservationTest {
 
     private static final String POOLED_KEY = "sk-bf-pooled-0007";
 
+    /**
+     * The governance config with a pooled key, and answers that take a second: every admission is decided while the
+     * first ones are still in flight, so no settled cost can be counted twice (read and settled) and make the check
+     * stricter than the reservations alone, which the design allows but which would blur what is measured here.
+     */
     private static String config(String storeUrl) {
-        return VirtualKeyGovernanceTest.config(storeUrl, false).replace("virtual_keys:\n",
-                "virtual_keys:\n  - {name: pooled, value: " + POOLED_KEY + ", budget: {max_usd: 2.5}}\n");
+        return VirtualKeyGovernanceTest.config(storeUrl, false)
+                .replace("demo: {type: mock, models: [echo]}", "demo: {type: mock, models: [echo], latency_ms: 1000}")
+                .replace("virtual_keys:\n", "virtual_keys:\n  - {name: pooled, value: " + POOLED_KEY + ", budget: {max_usd: 2.5}}\n");
     }
 
     @ParameterizedTest

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 /** An OpenAI-compatible chat upstream that answers after a delay and records how many calls it had at once. */
 public final class CountingUpstream implements AutoCloseable {
@@ -35,16 +36,21 @@ public final class CountingUpstream implements AutoCloseable {
 
     /** Answers every call with {@code answer}, a chat completion. */
     public CountingUpstream(Duration delay, String answer) {
+        this(call -> delay, answer);
+    }
+
+    /** Answers call number {@code n} (from 1) after {@code delayOfCall.apply(n)}, with {@code answer}. */
+    public CountingUpstream(IntFunction<Duration> delayOfCall, String answer) {
         server = HttpServer.create().host("127.0.0.1").port(0)
                 .route(routes -> routes.post("/v1/chat/completions", (request, response) -> request.receive().aggregate().asString()
                         .defaultIfEmpty("").flatMap(body -> Mono.defer(() -> {
                     peak.accumulateAndGet(current.incrementAndGet(), Math::max);
-                    total.incrementAndGet();
+                    int call = total.incrementAndGet();
                     Matcher content = CONTENT.matcher(body);
                     byContent.merge(content.find() ? content.group(1) : "", 1, Integer::sum);
                     // A call stops counting before its answer goes out: the gateway may start its next call as soon as
                     // it has read this answer, which can be before this server's own completion callbacks have run.
-                    return Mono.delay(delay).doFinally(signal -> current.decrementAndGet());
+                    return Mono.delay(delayOfCall.apply(call)).doFinally(signal -> current.decrementAndGet());
                 })).then(response.header(HttpHeaderNames.CONTENT_TYPE, "application/json").sendString(Mono.just(answer)).then())))
                 .bindNow(Duration.ofSeconds(10));
     }
