@@ -21,7 +21,6 @@ import dev.sluice.core.internal.routing.Provider;
 import dev.sluice.core.internal.routing.Route;
 import dev.sluice.core.internal.routing.Router;
 import dev.sluice.core.internal.translate.ProviderBridge;
-import dev.sluice.core.internal.usage.UsageReader;
 import dev.sluice.core.jobs.AsyncJobRepository;
 import dev.sluice.core.jobs.AsyncJobService;
 import dev.sluice.core.keys.VirtualKeyService;
@@ -33,11 +32,16 @@ import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderContext;
 import dev.sluice.core.provider.ProviderFactories;
 import dev.sluice.core.provider.ProviderFactory;
-import dev.sluice.core.provider.WireFormat;
+import dev.sluice.core.provider.StreamRules;
+import dev.sluice.core.format.WireFormat;
+import dev.sluice.core.format.WireFormats;
+import dev.sluice.core.format.anthropic.AnthropicFormat;
+import dev.sluice.core.format.gemini.GeminiFormat;
+import dev.sluice.core.format.openai.OpenAiFormat;
 import dev.sluice.core.request.Caller;
 import dev.sluice.core.request.GatewayRequest;
 import dev.sluice.core.request.GatewayResponse;
-import dev.sluice.core.request.Operation;
+import dev.sluice.core.format.Operation;
 import dev.sluice.core.request.Served;
 import dev.sluice.core.request.ServedBy;
 import dev.sluice.core.resilience.FallbackDefaults;
@@ -57,9 +61,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -85,6 +89,7 @@ public final class Gateway {
     private final BatchExecutor batchExecutor;
     private final Clock clock;
     private final MeterRegistry meterRegistry;
+    private final WireFormats formats;
 
     private Gateway(Builder settings, Router router, Governor governor, VirtualKeyService virtualKeys, GatewayMetrics metrics) {
         this.router = router;
@@ -93,12 +98,13 @@ public final class Gateway {
         this.store = settings.store;
         this.clock = settings.clock;
         this.meterRegistry = settings.meterRegistry;
+        this.formats = WireFormats.of(settings.formats);
         this.resilience = new ResilientCalls(router.providers(), settings.timer, metrics.resilience(settings.events));
         this.fallbackDefaults = settings.fallbacks;
         String instance = "sluice-" + SecureIds.hex(6);
         AsyncJobRepository jobStore = metrics.jobs(store.jobs());
         BatchRepository batchStore = metrics.batches(store.batches());
-        this.executor = new JobExecutor(jobStore, new InferenceJobRunner(this::call), settings.clock, settings.timer, settings.jobSettings, instance);
+        this.executor = new JobExecutor(jobStore, new InferenceJobRunner(this::call, formats), settings.clock, settings.timer, settings.jobSettings, instance);
         this.jobs = new AsyncJobService(jobStore, governor, this::resolve, settings.clock, settings.resultTtl, executor::wake);
         this.files = new FileService(store.files(), governor, settings.clock, settings.maxFileBytes, batchStore::readsFile);
         this.batchExecutor = new BatchExecutor(batchStore, files, this::call, settings.clock, settings.timer,
@@ -130,7 +136,7 @@ public final class Gateway {
                             .flatMap(answered -> {
                                 Served served = answered.served();
                                 return governor.record(caller, reservation, served.provider() + "/" + served.model(),
-                                                UsageReader.fromBody(answered.value()))
+                                                request.format().usage(answered.value()))
                                         .thenReturn(new GatewayResponse(answered.value(), served.provider(), served.model(), served.fallbackIndex()));
                             })
                             // Failed or cancelled before its usage was recorded: the budget gets its reservation back.
@@ -150,14 +156,13 @@ public final class Gateway {
                 throw new InvalidRequestException(request.operation().path() + " cannot be streamed.", "stream");
             }
             List<Route> targets = targets(request, caller);
-            boolean openAiUsageChunk = request.format() == WireFormat.OPENAI && request.operation() != Operation.RESPONSES;
             ServedBy servedBy = ServedBy.in(context);
             AtomicReference<String> answering = new AtomicReference<>(target(targets.get(0)));
             return governor.admit(caller, answering.get(), request.body().bytes()).flatMapMany(reservation -> MeteredStream.meter(
                     resilience.stream(targets, attempt -> {
                         ProviderBridge bridge = bridge(request, attempt.route());
                         return bridge.events(attempt.route().provider().adapter()
-                                .stream(providerCall(request, attempt, bridge, openAiUsageChunk))
+                                .stream(providerCall(request, attempt, bridge, true))
                                 .onErrorMap(bridge::error));
                     }, served -> {
                         answering.set(served.provider() + "/" + served.model());
@@ -165,7 +170,8 @@ public final class Gateway {
                             servedBy.set(served);
                         }
                     }),
-                    openAiUsageChunk && !request.body().usageRequested(),
+                    request.format(),
+                    request.format().addedEvents(request.operation(), request.body()),
                     request.body().bytes(),
                     tokens -> governor.record(caller, reservation, answering.get(), tokens),
                     () -> governor.release(reservation)));
@@ -195,6 +201,11 @@ public final class Gateway {
     /** The registry this engine records its meters in, or {@code null} when it records none. */
     public MeterRegistry meterRegistry() {
         return meterRegistry;
+    }
+
+    /** The wire formats this engine's callers and providers may speak, OpenAI's (the default) first. */
+    public WireFormats formats() {
+        return formats;
     }
 
     /** The store this engine keeps its state in. */
@@ -250,11 +261,25 @@ public final class Gateway {
     }
 
     private void checkServes(GatewayRequest request, Route route) {
-        ProviderBridge bridge = bridge(request, route);
-        if (!route.provider().adapter().supports(bridge.operation())) {
-            throw new InvalidRequestException("Provider '" + route.provider().name() + "' does not serve "
-                    + request.operation().path() + ".", "model");
+        Optional<String> refusal = refusal(request, route);
+        if (refusal.isPresent()) {
+            throw new InvalidRequestException(refusal.get(), "model");
         }
+    }
+
+    /** Why the route's provider cannot serve the request; empty when it can. */
+    private Optional<String> refusal(GatewayRequest request, Route route) {
+        Optional<ProviderBridge> bridge = between(request, route);
+        if (bridge.isEmpty()) {
+            WireFormat format = route.provider().adapter().format();
+            return Optional.of("Provider '" + route.provider().name() + "' speaks the " + format.name() + " wire format; "
+                    + request.operation().path() + " requests in the " + request.format().name()
+                    + " format cannot be translated to it.");
+        }
+        if (!route.provider().adapter().supports(bridge.get().operation())) {
+            return Optional.of("Provider '" + route.provider().name() + "' does not serve " + request.operation().path() + ".");
+        }
+        return Optional.empty();
     }
 
     /**
@@ -297,12 +322,7 @@ public final class Gateway {
     }
 
     private boolean serves(GatewayRequest request, Route route) {
-        try {
-            checkServes(request, route);
-            return true;
-        } catch (InvalidRequestException e) {
-            return false;
-        }
+        return refusal(request, route).isEmpty();
     }
 
     private static boolean allowed(Admission caller, Route route) {
@@ -318,23 +338,18 @@ public final class Gateway {
      * sent in a format the provider does not speak.
      */
     private ProviderBridge bridge(GatewayRequest request, Route route) {
-        WireFormat format = route.provider().adapter().format();
-        ProviderBridge bridge = ProviderBridge.between(request.format(), request.operation(), format, clock);
-        if (bridge == null) {
-            throw new InvalidRequestException("Provider '" + route.provider().name() + "' speaks the " + lower(format)
-                    + " wire format; " + request.operation().path() + " requests in the " + lower(request.format())
-                    + " format cannot be translated to it.", "model");
-        }
-        return bridge;
+        // Every target was checked to have one (checkServes) when the request's targets were planned.
+        return between(request, route).orElseThrow(() -> new IllegalStateException(target(route) + " was planned without a bridge"));
     }
 
-    private static String lower(WireFormat format) {
-        return format.name().toLowerCase(Locale.ROOT);
+    private Optional<ProviderBridge> between(GatewayRequest request, Route route) {
+        return ProviderBridge.between(request.format(), request.operation(), route.provider().adapter().format(),
+                route.provider().name(), clock);
     }
 
-    private static ProviderCall providerCall(GatewayRequest request, Attempt attempt, ProviderBridge bridge, boolean askUsage) {
+    private static ProviderCall providerCall(GatewayRequest request, Attempt attempt, ProviderBridge bridge, boolean stream) {
         String model = attempt.route().model();
-        return new ProviderCall(bridge.operation(), model, bridge.request(request.body(), model, askUsage), attempt.key());
+        return new ProviderCall(bridge.operation(), model, bridge.request(request.body(), model, stream), attempt.key());
     }
 
     /**
@@ -351,6 +366,7 @@ public final class Gateway {
         private final List<ProviderConfig> configs = new ArrayList<>();
         private final Map<String, ProviderAdapter> adapters = new LinkedHashMap<>();
         private final Map<String, ProviderFactory> factories = new LinkedHashMap<>();
+        private final List<WireFormat> formats = new ArrayList<>(List.of(OpenAiFormat.OPENAI, AnthropicFormat.ANTHROPIC, GeminiFormat.GEMINI));
         private Scheduler timer = Schedulers.parallel();
         private ClassLoader classLoader = Gateway.class.getClassLoader();
         private Store store = Store.none();
@@ -386,6 +402,15 @@ public final class Gateway {
         /** Registers a factory in addition to those {@link java.util.ServiceLoader} finds. */
         public Builder factory(ProviderFactory factory) {
             factories.put(factory.type(), factory);
+            return this;
+        }
+
+        /**
+         * Adds a wire format to OpenAI's, Anthropic's and Gemini's: one that callers may speak (a route of its own) or
+         * that a provider's adapter speaks.
+         */
+        public Builder format(WireFormat format) {
+            formats.add(Objects.requireNonNull(format, "format"));
             return this;
         }
 
@@ -532,7 +557,7 @@ public final class Gateway {
                 if (adapter == null) {
                     adapter = known.factoryFor(config).create(config, context);
                 }
-                providers.add(new Provider(config, metrics.decorate(config.name(), adapter)));
+                providers.add(new Provider(config, metrics.decorate(config.name(), StreamRules.around(adapter, config.name()))));
             }
             Router router = new Router(providers);
             checkFallbacks(router);

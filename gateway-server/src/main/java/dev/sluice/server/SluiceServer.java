@@ -134,7 +134,7 @@ public final class SluiceServer implements AutoCloseable {
                                            Clock clock) {
         Telemetry telemetry = new Telemetry(observability, gateway, clock);
         ObjectMapper json = new ObjectMapper();
-        ErrorResponder errors = new ErrorResponder();
+        ErrorResponder errors = new ErrorResponder(gateway.formats());
         HttpRoutes routes = new HttpRoutes(errors, new Cors(settings.corsAllowedOrigins()));
         routes.get("/health", (request, response) -> response
                 .header(HttpHeaderNames.CONTENT_TYPE, "application/json")

@@ -6,8 +6,8 @@ import dev.sluice.core.internal.governance.Governor;
 import dev.sluice.core.internal.jobs.JobExecutor;
 import dev.sluice.core.request.Caller;
 import dev.sluice.core.request.GatewayRequest;
-import dev.sluice.core.request.Operation;
-import dev.sluice.core.request.RequestBody;
+import dev.sluice.core.format.Operation;
+import dev.sluice.core.format.RequestBody;
 import reactor.core.publisher.Mono;
 
 import java.time.Clock;

@@ -1,7 +1,7 @@
 package dev.sluice.server.http;
 
 import dev.sluice.core.error.UpstreamProtocolException;
-import dev.sluice.core.provider.WireFormat;
+import dev.sluice.core.format.WireFormat;
 import dev.sluice.core.request.ServedBy;
 import dev.sluice.core.sse.SseEvent;
 import io.netty.buffer.Unpooled;
@@ -65,6 +65,6 @@ public final class SseResponder {
 
     private SseEvent errorEvent(Throwable error, WireFormat format) {
         String envelope = new String(errors.envelope(error, format), StandardCharsets.UTF_8);
-        return format == WireFormat.GEMINI ? SseEvent.data(envelope) : SseEvent.named("error", envelope);
+        return format.errorEvent(envelope);
     }
 }

@@ -15,8 +15,8 @@ import dev.sluice.core.internal.lease.Worker;
 import dev.sluice.core.request.Caller;
 import dev.sluice.core.request.GatewayRequest;
 import dev.sluice.core.request.GatewayResponse;
-import dev.sluice.core.request.Operation;
-import dev.sluice.core.request.RequestBody;
+import dev.sluice.core.format.Operation;
+import dev.sluice.core.format.RequestBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -249,7 +249,7 @@ final class BatchRun implements Worker<Batch> {
             return Mono.just(LineResults.unanswered(line.number(), "?", "invalid_request", "Line " + line.number() + " " + e.getMessage()));
         }
         String customId = request.customId();
-        return Mono.defer(() -> gateway.apply(new GatewayRequest(Operation.fromPath(batch.endpoint().substring("/v1/".length())),
+        return Mono.defer(() -> gateway.apply(new GatewayRequest(Operation.ofPath(batch.endpoint().substring("/v1/".length())).orElseThrow(),
                         RequestBody.parse(request.body()).withoutStream(), null, Caller.ownedBy(batch.ownerKeyId()))))
                 .retryWhen(LineRetries.until(batch.expiresAt(), clock, timer))
                 .map(answer -> LineResults.answered(line.number(), customId, answer.body()))

@@ -3,7 +3,7 @@ package dev.sluice.core.internal.batches;
 import dev.sluice.core.batches.BatchError;
 import dev.sluice.core.batches.BatchLimits;
 import dev.sluice.core.error.InvalidRequestException;
-import dev.sluice.core.request.RequestBody;
+import dev.sluice.core.format.RequestBody;
 
 import java.util.ArrayList;
 import java.util.HashSet;
