@@ -2,12 +2,12 @@ package dev.sluice.core.jobs;
 
 import dev.sluice.core.error.GatewayException;
 import dev.sluice.core.error.InvalidRequestException;
+import dev.sluice.core.format.Operation;
+import dev.sluice.core.format.RequestBody;
 import dev.sluice.core.internal.governance.Governor;
 import dev.sluice.core.internal.jobs.JobExecutor;
 import dev.sluice.core.request.Caller;
 import dev.sluice.core.request.GatewayRequest;
-import dev.sluice.core.format.Operation;
-import dev.sluice.core.format.RequestBody;
 import reactor.core.publisher.Mono;
 
 import java.time.Clock;

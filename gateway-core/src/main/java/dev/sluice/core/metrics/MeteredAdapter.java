@@ -1,10 +1,10 @@
 package dev.sluice.core.metrics;
 
+import dev.sluice.core.format.Operation;
+import dev.sluice.core.format.WireFormat;
 import dev.sluice.core.provider.ConnectionPoolStats;
 import dev.sluice.core.provider.ProviderAdapter;
 import dev.sluice.core.provider.ProviderCall;
-import dev.sluice.core.format.WireFormat;
-import dev.sluice.core.format.Operation;
 import dev.sluice.core.sse.SseEvent;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;

@@ -1,12 +1,12 @@
 package dev.sluice.core.format;
 
 import dev.sluice.core.error.InvalidRequestException;
+import dev.sluice.core.format.RequestBody;
 import dev.sluice.core.format.embeddings.EmbeddingsRequest;
 import dev.sluice.core.format.embeddings.EmbeddingsResponse;
 import dev.sluice.core.format.embeddings.Vectors;
 import dev.sluice.core.format.gemini.GeminiEmbeddingsCodec;
 import dev.sluice.core.format.openai.OpenAiEmbeddingsCodec;
-import dev.sluice.core.format.RequestBody;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

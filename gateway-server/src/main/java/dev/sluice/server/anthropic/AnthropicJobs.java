@@ -1,12 +1,12 @@
 package dev.sluice.server.anthropic;
 
+import dev.sluice.core.format.Operation;
 import dev.sluice.core.format.anthropic.AnthropicFormat;
 import dev.sluice.core.format.anthropic.AnthropicJobAnswers;
 import dev.sluice.core.jobs.AsyncJobService;
 import dev.sluice.core.jobs.JobStatus;
 import dev.sluice.core.jobs.JobType;
 import dev.sluice.core.request.GatewayRequest;
-import dev.sluice.core.format.Operation;
 import dev.sluice.server.async.AsyncHeaders;
 import dev.sluice.server.async.AsyncRoutes;
 import dev.sluice.server.http.CallerHeaders;

@@ -1,6 +1,7 @@
 package dev.sluice.server.async;
 
 import dev.sluice.core.error.InvalidRequestException;
+import dev.sluice.core.format.Operation;
 import dev.sluice.core.format.openai.OpenAiFormat;
 import dev.sluice.core.format.openai.ResponsesJobAnswers;
 import dev.sluice.core.jobs.AsyncJob;
@@ -8,7 +9,6 @@ import dev.sluice.core.jobs.AsyncJobService;
 import dev.sluice.core.jobs.JobStatus;
 import dev.sluice.core.request.Caller;
 import dev.sluice.core.request.GatewayRequest;
-import dev.sluice.core.format.Operation;
 import dev.sluice.server.http.CallerHeaders;
 import dev.sluice.server.http.HttpRoutes;
 import dev.sluice.server.http.Json;

@@ -1,14 +1,14 @@
 package dev.sluice.providers.anthropic;
 
 import dev.sluice.core.error.UpstreamProtocolException;
+import dev.sluice.core.format.Operation;
+import dev.sluice.core.format.WireFormat;
+import dev.sluice.core.format.anthropic.AnthropicFormat;
 import dev.sluice.core.provider.ConnectionPoolStats;
 import dev.sluice.core.provider.ProviderAdapter;
 import dev.sluice.core.provider.ProviderCall;
 import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderContext;
-import dev.sluice.core.format.WireFormat;
-import dev.sluice.core.format.anthropic.AnthropicFormat;
-import dev.sluice.core.format.Operation;
 import dev.sluice.core.sse.SseEvent;
 import dev.sluice.providers.http.BaseUrls;
 import dev.sluice.providers.http.JsonSkim;

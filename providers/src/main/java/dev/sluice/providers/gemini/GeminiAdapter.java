@@ -2,14 +2,14 @@ package dev.sluice.providers.gemini;
 
 import dev.sluice.core.error.InvalidRequestException;
 import dev.sluice.core.error.UpstreamProtocolException;
+import dev.sluice.core.format.Operation;
+import dev.sluice.core.format.WireFormat;
+import dev.sluice.core.format.gemini.GeminiFormat;
 import dev.sluice.core.provider.ConnectionPoolStats;
 import dev.sluice.core.provider.ProviderAdapter;
 import dev.sluice.core.provider.ProviderCall;
 import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderContext;
-import dev.sluice.core.format.WireFormat;
-import dev.sluice.core.format.gemini.GeminiFormat;
-import dev.sluice.core.format.Operation;
 import dev.sluice.core.sse.SseEvent;
 import dev.sluice.providers.http.BaseUrls;
 import dev.sluice.providers.http.JsonSkim;

@@ -1,12 +1,12 @@
 package dev.sluice.providers.openai;
 
 import dev.sluice.core.error.UpstreamProtocolException;
+import dev.sluice.core.format.Operation;
 import dev.sluice.core.provider.ConnectionPoolStats;
 import dev.sluice.core.provider.ProviderAdapter;
 import dev.sluice.core.provider.ProviderCall;
 import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderContext;
-import dev.sluice.core.format.Operation;
 import dev.sluice.core.sse.SseEvent;
 import dev.sluice.providers.http.BaseUrls;
 import dev.sluice.providers.http.JsonSkim;

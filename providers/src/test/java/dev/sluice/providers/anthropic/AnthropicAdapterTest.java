@@ -1,21 +1,20 @@
 package dev.sluice.providers.anthropic;
 
-import dev.sluice.core.format.anthropic.AnthropicFormat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.core.error.UpstreamProtocolException;
 import dev.sluice.core.error.UpstreamStatusException;
 import dev.sluice.core.error.UpstreamTimeoutException;
 import dev.sluice.core.error.UpstreamUnavailableException;
+import dev.sluice.core.format.Operation;
+import dev.sluice.core.format.anthropic.AnthropicFormat;
 import dev.sluice.core.provider.ProviderAdapter;
 import dev.sluice.core.provider.ProviderCall;
 import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderContext;
-import dev.sluice.core.provider.StreamRules;
 import dev.sluice.core.provider.ProviderFactories;
 import dev.sluice.core.provider.ProviderKey;
-import dev.sluice.core.format.WireFormat;
-import dev.sluice.core.format.Operation;
+import dev.sluice.core.provider.StreamRules;
 import dev.sluice.core.sse.SseDecoder;
 import dev.sluice.core.sse.SseEvent;
 import dev.sluice.providers.Fixtures;

@@ -1,19 +1,18 @@
 package dev.sluice.providers.gemini;
 
-import dev.sluice.core.format.gemini.GeminiFormat;
 import dev.sluice.core.error.InvalidRequestException;
 import dev.sluice.core.error.UpstreamProtocolException;
 import dev.sluice.core.error.UpstreamStatusException;
 import dev.sluice.core.error.UpstreamTimeoutException;
 import dev.sluice.core.error.UpstreamUnavailableException;
+import dev.sluice.core.format.Operation;
+import dev.sluice.core.format.gemini.GeminiFormat;
 import dev.sluice.core.provider.ProviderAdapter;
 import dev.sluice.core.provider.ProviderCall;
 import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderContext;
-import dev.sluice.core.provider.StreamRules;
 import dev.sluice.core.provider.ProviderKey;
-import dev.sluice.core.format.WireFormat;
-import dev.sluice.core.format.Operation;
+import dev.sluice.core.provider.StreamRules;
 import dev.sluice.core.sse.SseEvent;
 import dev.sluice.providers.Fixtures;
 import okhttp3.mockwebserver.MockResponse;

@@ -1,9 +1,9 @@
 package dev.sluice.core.format.anthropic;
 
 import dev.sluice.core.format.ChatCodec;
+import dev.sluice.core.format.RequestBody;
 import dev.sluice.core.format.chat.ChatRequest;
 import dev.sluice.core.format.chat.ChatResponse;
-import dev.sluice.core.format.RequestBody;
 
 /**
  * Anthropic Messages bodies and named-event streams to and from the canonical chat model.

@@ -1,7 +1,6 @@
 package dev.sluice.core.format.anthropic;
 
 import dev.sluice.core.error.InvalidRequestException;
-import dev.sluice.core.format.UnreadableAnswerException;
 import dev.sluice.core.format.ChatCodec;
 import dev.sluice.core.format.UnreadableAnswerException;
 import dev.sluice.core.format.chat.ChatEvent;

@@ -1,7 +1,6 @@
 package dev.sluice.core.format.gemini;
 
 import dev.sluice.core.format.UnreadableAnswerException;
-import dev.sluice.core.format.UnreadableAnswerException;
 import dev.sluice.core.format.chat.ChatResponse;
 import dev.sluice.core.format.chat.Part;
 import dev.sluice.core.format.chat.StopReason;

@@ -1,9 +1,9 @@
 package dev.sluice.core.format.gemini;
 
 import dev.sluice.core.format.ChatCodec;
+import dev.sluice.core.format.RequestBody;
 import dev.sluice.core.format.chat.ChatRequest;
 import dev.sluice.core.format.chat.ChatResponse;
-import dev.sluice.core.format.RequestBody;
 
 /**
  * Gemini {@code generateContent} bodies and {@code streamGenerateContent?alt=sse} streams to and from the canonical

@@ -1,9 +1,9 @@
 package dev.sluice.core.format.openai;
 
 import dev.sluice.core.format.ChatCodec;
+import dev.sluice.core.format.RequestBody;
 import dev.sluice.core.format.chat.ChatRequest;
 import dev.sluice.core.format.chat.ChatResponse;
-import dev.sluice.core.format.RequestBody;
 
 import java.time.Clock;
 

@@ -5,13 +5,13 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.sluice.core.error.InvalidRequestException;
-import dev.sluice.core.format.UnreadableAnswerException;
 import dev.sluice.core.format.EmbeddingsCodec;
+import dev.sluice.core.format.RequestBody;
+import dev.sluice.core.format.UnreadableAnswerException;
 import dev.sluice.core.format.embeddings.EmbeddingsRequest;
 import dev.sluice.core.format.embeddings.EmbeddingsResponse;
 import dev.sluice.core.format.embeddings.Vectors;
 import dev.sluice.core.format.json.Json;
-import dev.sluice.core.format.RequestBody;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,11 +1,11 @@
 package dev.sluice.core.format.openai;
 
 import dev.sluice.core.format.ChatCodec;
+import dev.sluice.core.format.RequestBody;
 import dev.sluice.core.format.UnreadableAnswerException;
 import dev.sluice.core.format.chat.ChatRequest;
 import dev.sluice.core.format.chat.ChatResponse;
 import dev.sluice.core.format.json.Json;
-import dev.sluice.core.format.RequestBody;
 
 import java.time.Clock;
 

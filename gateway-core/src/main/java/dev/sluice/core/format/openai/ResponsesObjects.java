@@ -1,7 +1,6 @@
 package dev.sluice.core.format.openai;
 
 import dev.sluice.core.format.UnreadableAnswerException;
-import dev.sluice.core.internal.ids.SecureIds;
 import dev.sluice.core.format.chat.ChatResponse;
 import dev.sluice.core.format.chat.Part;
 import dev.sluice.core.format.chat.StopReason;
@@ -9,8 +8,10 @@ import dev.sluice.core.format.chat.Usage;
 import dev.sluice.core.format.json.Json;
 
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 import static dev.sluice.core.format.json.Json.array;
 import static dev.sluice.core.format.json.Json.asObject;
@@ -31,7 +32,10 @@ final class ResponsesObjects {
     /** A response id as OpenAI writes them, keeping the provider's own id inside it when there is one. */
     static String responseId(String providerId) {
         if (providerId == null || providerId.isBlank()) {
-            return "resp_" + SecureIds.hex(16);
+            // Not a secret, only unique: a fast random source that never blocks an event loop will do.
+            byte[] random = new byte[16];
+            ThreadLocalRandom.current().nextBytes(random);
+            return "resp_" + HexFormat.of().formatHex(random);
         }
         return providerId.startsWith("resp_") ? providerId : "resp_" + providerId;
     }

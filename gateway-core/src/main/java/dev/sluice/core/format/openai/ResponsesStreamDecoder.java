@@ -1,6 +1,5 @@
 package dev.sluice.core.format.openai;
 
-import dev.sluice.core.format.UnreadableAnswerException;
 import dev.sluice.core.format.ChatCodec;
 import dev.sluice.core.format.UnreadableAnswerException;
 import dev.sluice.core.format.chat.ChatEvent;

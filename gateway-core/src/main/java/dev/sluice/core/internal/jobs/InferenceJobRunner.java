@@ -1,15 +1,15 @@
 package dev.sluice.core.internal.jobs;
 
 import dev.sluice.core.error.GatewayException;
+import dev.sluice.core.format.RequestBody;
+import dev.sluice.core.format.WireFormat;
+import dev.sluice.core.format.WireFormats;
 import dev.sluice.core.jobs.AsyncJob;
 import dev.sluice.core.jobs.JobOutcome;
 import dev.sluice.core.jobs.JobType;
-import dev.sluice.core.format.WireFormat;
-import dev.sluice.core.format.WireFormats;
 import dev.sluice.core.request.Caller;
 import dev.sluice.core.request.GatewayRequest;
 import dev.sluice.core.request.GatewayResponse;
-import dev.sluice.core.format.RequestBody;
 import reactor.core.publisher.Mono;
 
 import java.util.Optional;

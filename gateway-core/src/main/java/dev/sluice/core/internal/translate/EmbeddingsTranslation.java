@@ -4,10 +4,10 @@ import dev.sluice.core.error.InvalidRequestException;
 import dev.sluice.core.error.UpstreamProtocolException;
 import dev.sluice.core.error.UpstreamStatusException;
 import dev.sluice.core.format.EmbeddingsCodec;
-import dev.sluice.core.format.embeddings.EmbeddingsRequest;
-import dev.sluice.core.format.embeddings.EmbeddingsResponse;
 import dev.sluice.core.format.Operation;
 import dev.sluice.core.format.RequestBody;
+import dev.sluice.core.format.embeddings.EmbeddingsRequest;
+import dev.sluice.core.format.embeddings.EmbeddingsResponse;
 import dev.sluice.core.sse.SseEvent;
 import reactor.core.publisher.Flux;
 

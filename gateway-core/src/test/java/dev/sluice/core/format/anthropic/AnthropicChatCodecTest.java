@@ -1,7 +1,7 @@
 package dev.sluice.core.format.anthropic;
 
-import dev.sluice.core.format.Fixtures;
 import dev.sluice.core.error.InvalidRequestException;
+import dev.sluice.core.format.Fixtures;
 import dev.sluice.core.format.UnreadableAnswerException;
 import dev.sluice.core.format.anthropic.AnthropicChatCodec;
 import dev.sluice.core.format.anthropic.AnthropicChatStreamDecoder;

@@ -1,7 +1,7 @@
 package dev.sluice.core.format.openai;
 
-import dev.sluice.core.format.Fixtures;
 import dev.sluice.core.error.InvalidRequestException;
+import dev.sluice.core.format.Fixtures;
 import dev.sluice.core.format.chat.ChatEvent;
 import dev.sluice.core.format.chat.ChatRequest;
 import dev.sluice.core.format.chat.ChatResponse;

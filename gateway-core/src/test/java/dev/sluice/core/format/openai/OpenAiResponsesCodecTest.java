@@ -1,10 +1,10 @@
 package dev.sluice.core.format.openai;
 
+import dev.sluice.core.error.InvalidRequestException;
 import dev.sluice.core.format.ChatCodec;
 import dev.sluice.core.format.Fixtures;
-import dev.sluice.core.format.gemini.GeminiFormat;
-import dev.sluice.core.format.openai.OpenAiFormat;
-import dev.sluice.core.error.InvalidRequestException;
+import dev.sluice.core.format.Operation;
+import dev.sluice.core.format.RequestBody;
 import dev.sluice.core.format.UnreadableAnswerException;
 import dev.sluice.core.format.chat.ChatEvent;
 import dev.sluice.core.format.chat.ChatRequest;
@@ -16,10 +16,8 @@ import dev.sluice.core.format.chat.StopReason;
 import dev.sluice.core.format.chat.ToolChoice;
 import dev.sluice.core.format.chat.Usage;
 import dev.sluice.core.format.json.Json;
+import dev.sluice.core.format.openai.OpenAiFormat;
 import dev.sluice.core.format.openai.OpenAiResponsesCodec;
-import dev.sluice.core.format.WireFormat;
-import dev.sluice.core.format.Operation;
-import dev.sluice.core.format.RequestBody;
 import dev.sluice.core.sse.SseEvent;
 import dev.sluice.core.usage.TokenCounts;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,6 @@ import dev.sluice.core.format.RequestBody;
 import dev.sluice.core.format.WireFormat;
 import dev.sluice.core.format.anthropic.AnthropicFormat;
 import dev.sluice.core.format.openai.OpenAiFormat;
-
 import dev.sluice.core.sse.SseEvent;
 import dev.sluice.core.usage.TokenCounts;
 import org.junit.jupiter.api.Test;

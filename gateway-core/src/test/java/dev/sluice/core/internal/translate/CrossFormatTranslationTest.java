@@ -1,26 +1,25 @@
 package dev.sluice.core.internal.translate;
 
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import reactor.test.StepVerifier;
-import reactor.core.publisher.Flux;
-import dev.sluice.core.format.anthropic.AnthropicFormat;
-import dev.sluice.core.format.openai.OpenAiFormat;
-import dev.sluice.core.format.Operation;
 import dev.sluice.core.error.UpstreamProtocolException;
 import dev.sluice.core.format.Fixtures;
+import dev.sluice.core.format.Operation;
 import dev.sluice.core.format.anthropic.AnthropicChatCodec;
 import dev.sluice.core.format.anthropic.AnthropicChatStreamDecoder;
 import dev.sluice.core.format.anthropic.AnthropicChatStreamEncoder;
+import dev.sluice.core.format.anthropic.AnthropicFormat;
 import dev.sluice.core.format.chat.ChatEvent;
 import dev.sluice.core.format.openai.OpenAiChatCodec;
 import dev.sluice.core.format.openai.OpenAiChatStreamDecoder;
 import dev.sluice.core.format.openai.OpenAiChatStreamEncoder;
+import dev.sluice.core.format.openai.OpenAiFormat;
 import dev.sluice.core.sse.SseEvent;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -30,6 +29,7 @@ import java.util.Map;
 import static dev.sluice.core.format.Fixtures.at;
 import static dev.sluice.core.format.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** A caller speaking one format served by a provider speaking the other, through the canonical model. */
 class CrossFormatTranslationTest {

@@ -1,17 +1,16 @@
 package dev.sluice.core.internal.translate;
 
-import dev.sluice.core.format.EmbeddingsCodecTest;
-import dev.sluice.core.format.Fixtures;
-import dev.sluice.core.format.gemini.GeminiFormat;
-import dev.sluice.core.format.anthropic.AnthropicFormat;
-import dev.sluice.core.format.openai.OpenAiFormat;
 import dev.sluice.core.error.InvalidRequestException;
 import dev.sluice.core.error.UpstreamProtocolException;
+import dev.sluice.core.format.Fixtures;
+import dev.sluice.core.format.Operation;
+import dev.sluice.core.format.WireFormat;
+import dev.sluice.core.format.anthropic.AnthropicFormat;
 import dev.sluice.core.format.embeddings.Vectors;
 import dev.sluice.core.format.gemini.GeminiEmbeddingsCodec;
+import dev.sluice.core.format.gemini.GeminiFormat;
 import dev.sluice.core.format.json.Json;
-import dev.sluice.core.format.WireFormat;
-import dev.sluice.core.format.Operation;
+import dev.sluice.core.format.openai.OpenAiFormat;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;

@@ -1,13 +1,12 @@
 package dev.sluice.core.internal.translate;
 
 import dev.sluice.core.format.Fixtures;
-import dev.sluice.core.format.gemini.GeminiFormat;
-import dev.sluice.core.format.anthropic.AnthropicFormat;
-import dev.sluice.core.format.openai.OpenAiFormat;
-import dev.sluice.core.format.json.Json;
-import dev.sluice.core.format.WireFormat;
 import dev.sluice.core.format.Operation;
 import dev.sluice.core.format.RequestBody;
+import dev.sluice.core.format.anthropic.AnthropicFormat;
+import dev.sluice.core.format.gemini.GeminiFormat;
+import dev.sluice.core.format.json.Json;
+import dev.sluice.core.format.openai.OpenAiFormat;
 import dev.sluice.core.sse.SseEvent;
 import dev.sluice.core.usage.TokenCounts;
 import org.junit.jupiter.api.Test;
