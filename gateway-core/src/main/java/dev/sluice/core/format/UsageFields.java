@@ -44,7 +44,7 @@ public record UsageFields(String object, Set<String> inStreamsWithin, Set<String
     /** The usage a stream event carries; cheap for the many that carry none, which are not parsed. */
     public Optional<TokenCounts> ofEvent(SseEvent event) {
         String data = event.data();
-        if (!data.contains("\"" + object)) {
+        if (!data.contains(quotedObject)) {
             return Optional.empty();
         }
         try (JsonParser parser = JSON.createParser(data.getBytes(StandardCharsets.UTF_8))) {
