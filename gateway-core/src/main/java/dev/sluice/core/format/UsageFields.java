@@ -16,20 +16,29 @@ import java.util.Set;
  * object ({@code usage}, {@code usageMetadata}), found at the top level, or in a stream event also one level down (a
  * Responses stream's {@code response}, Anthropic's {@code message_start} {@code message}). Each format says which of
  * the object's counters are input and which output; counters of one side add up.
- *
- * @param object         the name of the usage object
- * @param inStreamsWithin objects of a stream event that may hold the usage object, besides the top level
- * @param input          counters of prompt tokens
- * @param output         counters of generated tokens
  */
-public record UsageFields(String object, Set<String> inStreamsWithin, Set<String> input, Set<String> output) {
+public final class UsageFields {
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
-    public UsageFields {
-        inStreamsWithin = Set.copyOf(inStreamsWithin);
-        input = Set.copyOf(input);
-        output = Set.copyOf(output);
+    private final String object;
+    private final String quotedObject;
+    private final Set<String> inStreamsWithin;
+    private final Set<String> input;
+    private final Set<String> output;
+
+    /**
+     * @param object          the name of the usage object
+     * @param inStreamsWithin objects of a stream event that may hold the usage object, besides the top level
+     * @param input           counters of prompt tokens
+     * @param output          counters of generated tokens
+     */
+    public UsageFields(String object, Set<String> inStreamsWithin, Set<String> input, Set<String> output) {
+        this.object = object;
+        this.quotedObject = "\"" + object;
+        this.inStreamsWithin = Set.copyOf(inStreamsWithin);
+        this.input = Set.copyOf(input);
+        this.output = Set.copyOf(output);
     }
 
     /** The usage of a unary answer; {@link TokenCounts#NONE} when it reports none. */
