@@ -23,7 +23,9 @@ final class Unreadable {
         return error instanceof UnreadableAnswerException;
     }
 
+    /** Named after the provider, as configured: a failure of "groq" says groq, not the format it speaks. */
     static UpstreamProtocolException asProviderError(String provider, Throwable unreadable) {
-        return new UpstreamProtocolException(provider, unreadable.getMessage());
+        return new UpstreamProtocolException(provider, "provider '" + provider + "' answered what its format does not allow: "
+                + unreadable.getMessage());
     }
 }

@@ -228,7 +228,8 @@ class CrossFormatTranslationTest {
                 "claude-proxy", Clock.systemUTC()).orElseThrow();
 
         assertThatThrownBy(() -> bridge.answer("not json".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOfSatisfying(UpstreamProtocolException.class, error -> assertThat(error.provider()).isEqualTo("claude-proxy"));
+                .isInstanceOfSatisfying(UpstreamProtocolException.class, error -> assertThat(error.provider()).isEqualTo("claude-proxy"))
+                .hasMessageStartingWith("provider 'claude-proxy' answered what its format does not allow: ");
         StepVerifier.create(bridge.events(Flux.just(SseEvent.named("message_start", "{garbled"))))
                 .expectErrorSatisfies(error -> assertThat(error).isInstanceOfSatisfying(UpstreamProtocolException.class,
                         protocol -> assertThat(protocol.provider()).isEqualTo("claude-proxy")))
