@@ -12,6 +12,7 @@ import dev.sluice.core.files.FileService;
 import dev.sluice.core.files.JsonLines;
 import dev.sluice.core.internal.lease.Faults;
 import dev.sluice.core.internal.lease.Worker;
+import dev.sluice.core.internal.resilience.RetryRule;
 import dev.sluice.core.request.Caller;
 import dev.sluice.core.request.GatewayRequest;
 import dev.sluice.core.request.GatewayResponse;
@@ -60,9 +61,11 @@ final class BatchRun implements Worker<Batch> {
     private final String owner;
     private final BatchLimits limits;
     private final int maxAttempts;
+    private final RetryRule lineRetries;
 
     BatchRun(BatchRepository batches, FileService files, Function<GatewayRequest, Mono<GatewayResponse>> gateway, Clock clock,
-             Scheduler timer, int linesAtOnce, Duration statusPoll, String owner, BatchLimits limits, int maxAttempts) {
+             Scheduler timer, int linesAtOnce, Duration statusPoll, String owner, BatchLimits limits, int maxAttempts,
+             RetryRule lineRetries) {
         this.batches = batches;
         this.files = files;
         this.gateway = gateway;
@@ -73,6 +76,7 @@ final class BatchRun implements Worker<Batch> {
         this.owner = owner;
         this.limits = limits;
         this.maxAttempts = maxAttempts;
+        this.lineRetries = lineRetries;
     }
 
     @Override
@@ -251,7 +255,7 @@ final class BatchRun implements Worker<Batch> {
         String customId = request.customId();
         return Mono.defer(() -> gateway.apply(new GatewayRequest(Operation.fromPath(batch.endpoint().substring("/v1/".length())),
                         RequestBody.parse(request.body()).withoutStream(), null, Caller.ownedBy(batch.ownerKeyId()))))
-                .retryWhen(LineRetries.until(batch.expiresAt(), clock, timer))
+                .retryWhen(LineRetries.until(batch.expiresAt(), clock, timer, lineRetries))
                 .map(answer -> LineResults.answered(line.number(), customId, answer.body()))
                 .onErrorResume(error -> Mono.just(LineResults.failed(line.number(), customId, error)));
     }
