@@ -246,18 +246,21 @@ final class BatchRun implements Worker<Batch> {
     }
 
     private Mono<LineResult> call(Batch batch, JsonLines.Line line) {
-        BatchLine request;
-        try {
-            request = BatchLine.parse(line.number(), line.bytes());
-        } catch (BatchLine.Unreadable e) {
-            return Mono.just(LineResults.unanswered(line.number(), "?", "invalid_request", "Line " + line.number() + " " + e.getMessage()));
-        }
+        return switch (BatchLine.read(line.number(), line.bytes())) {
+            // Validated before it ran, so only a file changed since gets here.
+            case ReadLine.Unreadable unreadable -> Mono.just(LineResults.unanswered(line.number(), "?", "invalid_request",
+                    "Line " + line.number() + " " + unreadable.reason()));
+            case BatchLine request -> send(batch, request);
+        };
+    }
+
+    private Mono<LineResult> send(Batch batch, BatchLine request) {
         String customId = request.customId();
         return Mono.defer(() -> gateway.apply(new GatewayRequest(Operation.fromPath(batch.endpoint().substring("/v1/".length())),
                         RequestBody.parse(request.body()).withoutStream(), null, Caller.ownedBy(batch.ownerKeyId()))))
                 .retryWhen(LineRetries.until(batch.expiresAt(), clock, timer, lineRetries))
-                .map(answer -> LineResults.answered(line.number(), customId, answer.body()))
-                .onErrorResume(error -> Mono.just(LineResults.failed(line.number(), customId, error)));
+                .map(answer -> LineResults.answered(request.number(), customId, answer.body()))
+                .onErrorResume(error -> Mono.just(LineResults.failed(request.number(), customId, error)));
     }
 
     private static byte[] withNewline(byte[] line) {

@@ -48,11 +48,12 @@ final class BatchValidator {
             return;
         }
         BatchLine line;
-        try {
-            line = BatchLine.parse(number, bytes);
-        } catch (BatchLine.Unreadable e) {
-            refuse("invalid_json", number, null, e.getMessage());
-            return;
+        switch (BatchLine.read(number, bytes)) {
+            case BatchLine readable -> line = readable;
+            case ReadLine.Unreadable unreadable -> {
+                refuse("invalid_json", number, null, unreadable.reason());
+                return;
+            }
         }
         checkCustomId(number, line.customId());
         if (!"POST".equals(line.method())) {
