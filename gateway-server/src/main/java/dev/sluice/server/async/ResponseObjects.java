@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.jobs.AsyncJob;
+import dev.sluice.core.request.ParsedBody;
 import dev.sluice.core.request.RequestBody;
 
 import java.io.IOException;
@@ -86,10 +87,6 @@ final class ResponseObjects {
     }
 
     private static String model(AsyncJob job) {
-        try {
-            return RequestBody.parse(job.request()).model();
-        } catch (RuntimeException unreadable) {
-            return "";
-        }
+        return RequestBody.read(job.request()) instanceof ParsedBody.Valid valid ? valid.body().model() : "";
     }
 }

@@ -2,7 +2,7 @@ package dev.sluice.core.internal.batches;
 
 import dev.sluice.core.batches.BatchError;
 import dev.sluice.core.batches.BatchLimits;
-import dev.sluice.core.error.InvalidRequestException;
+import dev.sluice.core.request.ParsedBody;
 import dev.sluice.core.request.RequestBody;
 
 import java.util.ArrayList;
@@ -64,12 +64,8 @@ final class BatchValidator {
         }
         if (line.body() == null) {
             refuse("invalid_body", number, "body", "has no body object");
-        } else {
-            try {
-                RequestBody.parse(line.body());
-            } catch (InvalidRequestException e) {
-                refuse("invalid_body", number, "body", "body: " + bounded(e.getMessage(), 300));
-            }
+        } else if (RequestBody.read(line.body()) instanceof ParsedBody.Invalid invalid) {
+            refuse("invalid_body", number, "body", "body: " + bounded(invalid.problem().getMessage(), 300));
         }
     }
 
