@@ -64,9 +64,4 @@ public final class RetryRule {
         Duration wait = asked != null ? asked : RetryRules.backoff(policy, attemptsMade - 1, random.nextDouble());
         return wait.compareTo(timeLeft) < 0 ? Optional.of(wait) : Optional.empty();
     }
-
-    /** Whether this rule retries the failure at all, attempts and time permitting. */
-    public boolean retries(Throwable failure) {
-        return retried.contains(RetryRules.kind(failure));
-    }
 }
