@@ -17,7 +17,8 @@ import java.util.Set;
 /**
  * What a failed provider call means for the next one, written once for every provider (as openai-java's rules):
  * which failures are worth another attempt, which ones another key might not have, which ones say that a key is
- * unhealthy, and how long to wait.
+ * unhealthy, and how long to wait. {@link RetryRule} puts them together into the one decision that live calls and
+ * batch lines both follow.
  */
 public final class RetryRules {
 
