@@ -99,6 +99,19 @@ public final class RequestBody {
     }
 
     /**
+     * Reads the body as {@link #parse(byte[])} does, answering a bad one with a value: for callers to whom a bad body is
+     * an outcome to report (a batch line's check, a stored job's description), not a request to refuse.
+     */
+    public static ParsedBody read(byte[] bytes) {
+        try {
+            return new ParsedBody.Valid(parse(bytes));
+        } catch (InvalidRequestException e) {
+            // The scan stops at the first problem by throwing; this is the one place that becomes a value.
+            return new ParsedBody.Invalid(e);
+        }
+    }
+
+    /**
      * Reads a body whose model and streaming are named by the URL, as Gemini's are; the body must be a JSON object,
      * and is forwarded as it is.
      *

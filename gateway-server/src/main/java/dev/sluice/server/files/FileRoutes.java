@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The OpenAI Files API: {@code POST /v1/files} (multipart, streamed to the store), {@code GET /v1/files},
@@ -87,15 +88,11 @@ public final class FileRoutes {
                 form.discard();
                 return Mono.error(new InvalidRequestException("Missing required parameter: 'purpose'.", "purpose"));
             }
-            Duration expiresAfter;
-            try {
-                expiresAfter = expiresAfter(form.fields());
-            } catch (InvalidRequestException e) {
-                form.discard();
-                return Mono.error(e);
-            }
-            return files.upload(CallerHeaders.from(request.requestHeaders()), form.filename(), purpose, expiresAfter, form.content())
-                    .doFinally(signal -> form.discard())
+            return expiresAfter(form.fields())
+                    .doOnError(refused -> form.discard())
+                    .flatMap(expiresAfter -> files.upload(CallerHeaders.from(request.requestHeaders()), form.filename(), purpose,
+                                    expiresAfter.orElse(null), form.content())
+                            .doFinally(signal -> form.discard()))
                     .flatMap(file -> Json.ok(response, Json.bytes(json, fileObject(file))));
         });
     }
@@ -131,20 +128,21 @@ public final class FileRoutes {
                 "The upload did not arrive within " + uploadTimeout.toSeconds() + " seconds (server.upload_timeout_seconds).");
     }
 
-    /** {@code expires_after[anchor]=created_at} and {@code expires_after[seconds]=N}, or {@code null}. */
-    private static Duration expiresAfter(Map<String, String> fields) {
+    /** {@code expires_after[anchor]=created_at} and {@code expires_after[seconds]=N}, empty when neither is given, or a 400. */
+    private static Mono<Optional<Duration>> expiresAfter(Map<String, String> fields) {
         String anchor = fields.get("expires_after[anchor]");
         String seconds = fields.get("expires_after[seconds]");
         if (anchor == null && seconds == null) {
-            return null;
+            return Mono.just(Optional.empty());
         }
         if (!"created_at".equals(anchor)) {
-            throw new InvalidRequestException("expires_after[anchor]: " + anchor + " (expected: created_at)", "expires_after");
+            return Mono.error(new InvalidRequestException("expires_after[anchor]: " + anchor + " (expected: created_at)", "expires_after"));
         }
         try {
-            return Duration.ofSeconds(Long.parseLong(String.valueOf(seconds).strip()));
+            return Mono.just(Optional.of(Duration.ofSeconds(Long.parseLong(String.valueOf(seconds).strip()))));
         } catch (NumberFormatException e) {
-            throw new InvalidRequestException("expires_after[seconds]: " + seconds + " (expected: a whole number of seconds)", "expires_after");
+            return Mono.error(new InvalidRequestException("expires_after[seconds]: " + seconds
+                    + " (expected: a whole number of seconds)", "expires_after"));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.sluice.core.format.openai;
 
+import dev.sluice.core.format.ParsedBody;
 import dev.sluice.core.format.RequestBody;
 import dev.sluice.core.format.json.Json;
 import dev.sluice.core.jobs.AsyncJob;
@@ -84,10 +85,6 @@ public final class ResponsesJobAnswers {
     }
 
     private static String model(AsyncJob job) {
-        try {
-            return RequestBody.parse(job.request()).model();
-        } catch (RuntimeException unreadable) {
-            return "";
-        }
+        return RequestBody.read(job.request()) instanceof ParsedBody.Valid valid ? valid.body().model() : "";
     }
 }

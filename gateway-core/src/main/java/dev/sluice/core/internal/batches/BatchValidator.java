@@ -2,7 +2,7 @@ package dev.sluice.core.internal.batches;
 
 import dev.sluice.core.batches.BatchError;
 import dev.sluice.core.batches.BatchLimits;
-import dev.sluice.core.error.InvalidRequestException;
+import dev.sluice.core.format.ParsedBody;
 import dev.sluice.core.format.RequestBody;
 
 import java.util.ArrayList;
@@ -48,11 +48,12 @@ final class BatchValidator {
             return;
         }
         BatchLine line;
-        try {
-            line = BatchLine.parse(number, bytes);
-        } catch (BatchLine.Unreadable e) {
-            refuse("invalid_json", number, null, e.getMessage());
-            return;
+        switch (BatchLine.read(number, bytes)) {
+            case BatchLine readable -> line = readable;
+            case ReadLine.Unreadable unreadable -> {
+                refuse("invalid_json", number, null, unreadable.reason());
+                return;
+            }
         }
         checkCustomId(number, line.customId());
         if (!"POST".equals(line.method())) {
@@ -63,12 +64,8 @@ final class BatchValidator {
         }
         if (line.body() == null) {
             refuse("invalid_body", number, "body", "has no body object");
-        } else {
-            try {
-                RequestBody.parse(line.body());
-            } catch (InvalidRequestException e) {
-                refuse("invalid_body", number, "body", "body: " + bounded(e.getMessage(), 300));
-            }
+        } else if (RequestBody.read(line.body()) instanceof ParsedBody.Invalid invalid) {
+            refuse("invalid_body", number, "body", "body: " + bounded(invalid.problem().getMessage(), 300));
         }
     }
 

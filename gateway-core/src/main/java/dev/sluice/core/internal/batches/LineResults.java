@@ -39,12 +39,7 @@ final class LineResults {
 
     /** The window passed before the line ran. */
     static LineResult expired(JsonLines.Line line) {
-        String customId;
-        try {
-            customId = BatchLine.parse(line.number(), line.bytes()).customId();
-        } catch (BatchLine.Unreadable e) {
-            customId = "?";
-        }
+        String customId = BatchLine.read(line.number(), line.bytes()) instanceof BatchLine readable ? readable.customId() : "?";
         return unanswered(line.number(), customId, "batch_expired", "This line was not finished within the batch's completion window.");
     }
 

@@ -67,16 +67,18 @@ public final class Governor {
         Mono<Optional<VirtualKey>> stored = caller.virtualKey() != null
                 ? resolver.resolve(caller.virtualKey())
                 : keys.findById(caller.keyId()).map(Optional::of).defaultIfEmpty(Optional.empty());
-        return stored.map(found -> {
-            VirtualKey key = found.orElseThrow(AccessDeniedException::keyNotFound);
-            if (!key.active()) {
-                throw AccessDeniedException.keyBlocked(key.name(), "inactive");
-            }
-            if (key.expired(clock.instant())) {
-                throw AccessDeniedException.keyBlocked(key.name(), "expired since " + key.expiresAt());
-            }
-            return new Admission(key);
-        });
+        return stored.flatMap(found -> found.map(this::admit).orElseGet(() -> Mono.error(AccessDeniedException.keyNotFound())));
+    }
+
+    /** The key's admission, or the refusal of a key that is switched off or past its expiry. */
+    private Mono<Admission> admit(VirtualKey key) {
+        if (!key.active()) {
+            return Mono.error(AccessDeniedException.keyBlocked(key.name(), "inactive"));
+        }
+        if (key.expired(clock.instant())) {
+            return Mono.error(AccessDeniedException.keyBlocked(key.name(), "expired since " + key.expiresAt()));
+        }
+        return Mono.just(new Admission(key));
     }
 
     /**
