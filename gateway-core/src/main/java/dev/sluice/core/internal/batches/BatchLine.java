@@ -17,18 +17,19 @@ import java.util.Arrays;
  * @param url      the endpoint, {@code null} when absent
  * @param body     the body object's bytes, {@code null} when absent or not an object
  */
-record BatchLine(int number, String customId, String method, String url, byte[] body) {
+// Public for the benchmarks module only.
+public record BatchLine(int number, String customId, String method, String url, byte[] body) {
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
     /** Why a line cannot be read at all. */
-    static final class Unreadable extends Exception {
+    public static final class Unreadable extends Exception {
         Unreadable(String reason) {
             super(reason, null, false, false);
         }
     }
 
-    static BatchLine parse(int number, byte[] bytes) throws Unreadable {
+    public static BatchLine parse(int number, byte[] bytes) throws Unreadable {
         String customId = null;
         String method = null;
         String url = null;
