@@ -11,6 +11,7 @@ import dev.sluice.core.metrics.MetricNames;
 import dev.sluice.core.provider.ProviderAdapter;
 import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderFactory;
+import dev.sluice.core.request.CallReport;
 import dev.sluice.core.request.Caller;
 import dev.sluice.core.request.GatewayRequest;
 import dev.sluice.core.request.GatewayResponse;
@@ -106,9 +107,10 @@ public final class Gateway {
 
     /**
      * Checks the caller alone, before anything else of its request is read: fails as {@link #call} would for a key that
-     * is missing while one is required, unknown, inactive or expired; completes for any other caller.
+     * is missing while one is required, unknown, inactive or expired; for any other caller, emits a report naming its
+     * key ({@code null} for an anonymous caller).
      */
-    public Mono<Void> identify(Caller caller) {
+    public Mono<CallReport> identify(Caller caller) {
         return engine.identify(caller);
     }
 

@@ -41,6 +41,8 @@ public final class SseResponder {
     public Mono<Void> send(HttpServerResponse response, Mono<GatewayStream> stream, WireFormat format) {
         return stream
                 .flatMap(served -> {
+                    // Before the headers go out: their overhead header excludes the time upstream so far.
+                    ExchangeReport.of(response).follow(served);
                     ServedHeaders.on(response, served.served())
                             .header(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
                             .header(HttpHeaderNames.CACHE_CONTROL, "no-cache")

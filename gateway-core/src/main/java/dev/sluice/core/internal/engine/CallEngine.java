@@ -18,6 +18,7 @@ import dev.sluice.core.request.GatewayStream;
 import dev.sluice.core.request.Operation;
 import dev.sluice.core.request.Served;
 import dev.sluice.core.sse.SseEvent;
+import dev.sluice.core.usage.TokenCounts;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -42,23 +43,31 @@ public final class CallEngine {
 
     /** A unary call, as {@link dev.sluice.core.Gateway#call} says. */
     public Mono<GatewayResponse> call(GatewayRequest request) {
-        return governor.identify(request.caller()).flatMap(caller -> {
-            List<Route> targets = plan.targets(request, caller);
-            return governor.admit(caller, FallbackPlan.target(targets.get(0)), request.body().bytes())
-                    .flatMap(reservation -> resilience.call(targets, attempt -> {
-                                ProviderBridge bridge = plan.bridge(request, attempt.route());
-                                return attempt.route().provider().adapter().call(providerCall(request, attempt, bridge, false))
-                                        .onErrorMap(bridge::error)
-                                        .map(bridge::answer);
-                            })
-                            .flatMap(answered -> {
-                                Served served = answered.served();
-                                return governor.record(caller, reservation, served.provider() + "/" + served.model(),
-                                                UsageReader.fromBody(answered.value()))
-                                        .thenReturn(new GatewayResponse(answered.value(), served.provider(), served.model(), served.fallbackIndex()));
-                            })
-                            // Failed or cancelled before its usage was recorded: the budget gets its reservation back.
-                            .doFinally(signal -> governor.release(reservation)));
+        return Mono.defer(() -> {
+            CallLedger ledger = new CallLedger();
+            return governor.identify(request.caller()).flatMap(caller -> {
+                ledger.identified(caller);
+                List<Route> targets = plan.targets(request, caller);
+                String target = FallbackPlan.target(targets.get(0));
+                ledger.target(target);
+                return governor.admit(caller, target, request.body().bytes())
+                        .flatMap(reservation -> resilience.call(targets, attempt -> {
+                                    ProviderBridge bridge = plan.bridge(request, attempt.route());
+                                    return ledger.upstream(attempt.route().provider().adapter().call(providerCall(request, attempt, bridge, false)))
+                                            .onErrorMap(bridge::error)
+                                            .map(bridge::answer);
+                                })
+                                .flatMap(answered -> {
+                                    Served served = answered.served();
+                                    TokenCounts tokens = UsageReader.fromBody(answered.value());
+                                    ledger.tokens(tokens);
+                                    return governor.record(caller, reservation, served.provider() + "/" + served.model(), tokens)
+                                            .then(Mono.fromSupplier(() -> new GatewayResponse(answered.value(), served.provider(),
+                                                    served.model(), served.fallbackIndex(), ledger.report())));
+                                })
+                                // Failed or cancelled before its usage was recorded: the budget gets its reservation back.
+                                .doFinally(signal -> governor.release(reservation)));
+            }).onErrorMap(ledger::failed);
         });
     }
 
@@ -69,7 +78,8 @@ public final class CallEngine {
     public Mono<GatewayStream> stream(GatewayRequest request) {
         return Mono.defer(() -> {
             AtomicReference<Served> servedBy = new AtomicReference<>();
-            return events(request, servedBy)
+            CallLedger ledger = new CallLedger();
+            return events(request, servedBy, ledger)
                     // Not cancelled when the Mono completes: the source goes on for whoever subscribes to the events.
                     .switchOnFirst((first, all) -> {
                         if (first.isOnError()) {
@@ -79,25 +89,28 @@ public final class CallEngine {
                             return Mono.<GatewayStream>error(new UpstreamProtocolException("unknown",
                                     "The provider ended the stream without sending any event."));
                         }
-                        return Mono.just(new GatewayStream(servedBy.get(), all));
+                        return Mono.just(new GatewayStream(servedBy.get(), all, ledger::report));
                     }, false)
-                    .single();
+                    .single()
+                    .onErrorMap(ledger::failed);
         });
     }
 
-    private Flux<SseEvent> events(GatewayRequest request, AtomicReference<Served> servedBy) {
+    private Flux<SseEvent> events(GatewayRequest request, AtomicReference<Served> servedBy, CallLedger ledger) {
         return governor.identify(request.caller()).flatMapMany(caller -> {
+            ledger.identified(caller);
             if (!request.operation().streamable()) {
                 throw new InvalidRequestException(request.operation().path() + " cannot be streamed.", "stream");
             }
             List<Route> targets = plan.targets(request, caller);
             boolean openAiUsageChunk = request.format() == WireFormat.OPENAI && request.operation() != Operation.RESPONSES;
             AtomicReference<String> answering = new AtomicReference<>(FallbackPlan.target(targets.get(0)));
+            ledger.target(answering.get());
             return governor.admit(caller, answering.get(), request.body().bytes()).flatMapMany(reservation -> MeteredStream.meter(
                     resilience.stream(targets, attempt -> {
                         ProviderBridge bridge = plan.bridge(request, attempt.route());
-                        return bridge.events(attempt.route().provider().adapter()
-                                .stream(providerCall(request, attempt, bridge, openAiUsageChunk))
+                        return bridge.events(ledger.upstream(attempt.route().provider().adapter()
+                                        .stream(providerCall(request, attempt, bridge, openAiUsageChunk)))
                                 .onErrorMap(bridge::error));
                     }, served -> {
                         answering.set(served.provider() + "/" + served.model());
@@ -105,7 +118,10 @@ public final class CallEngine {
                     }),
                     openAiUsageChunk && !request.body().usageRequested(),
                     request.body().bytes(),
-                    tokens -> governor.record(caller, reservation, answering.get(), tokens),
+                    tokens -> {
+                        ledger.tokens(tokens);
+                        return governor.record(caller, reservation, answering.get(), tokens);
+                    },
                     () -> governor.release(reservation)));
         });
     }

@@ -26,6 +26,7 @@ import dev.sluice.core.provider.ProviderAdapter;
 import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderContext;
 import dev.sluice.core.provider.ProviderFactories;
+import dev.sluice.core.request.CallReport;
 import dev.sluice.core.request.Caller;
 import dev.sluice.core.request.GatewayRequest;
 import dev.sluice.core.request.GatewayResponse;
@@ -155,9 +156,10 @@ public final class GatewayAssembly {
                 : models().stream().filter(model -> admission.key().allows(model.id())).toList());
     }
 
-    /** Fails as a call would for a caller that cannot be served; completes for any other. */
-    public Mono<Void> identify(Caller caller) {
-        return governor.identify(caller).then();
+    /** Fails as a call would for a caller that cannot be served; names the key of any other. */
+    public Mono<CallReport> identify(Caller caller) {
+        return governor.identify(caller)
+                .map(admission -> new CallReport(admission.anonymous() ? null : admission.key().name(), null, null, null, 0));
     }
 
     public List<String> providerNames() {
