@@ -13,6 +13,7 @@ import dev.sluice.core.provider.ProviderCall;
 import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.request.Caller;
 import dev.sluice.core.request.GatewayRequest;
+import dev.sluice.core.request.GatewayStream;
 import dev.sluice.core.sse.SseEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -92,14 +93,15 @@ class PlainFormatTest {
 
     @Test
     void streamsTranslateBothWaysAndEndOnTheNewFormatsOwnFinalEvent() {
-        List<SseEvent> toPlain = gateway.stream(plain("{\"model\":\"up/gpt-x\",\"prompt\":\"hi\",\"stream\":true}")).collectList().block(WAIT);
+        List<SseEvent> toPlain = gateway.stream(plain("{\"model\":\"up/gpt-x\",\"prompt\":\"hi\",\"stream\":true}"))
+                .flatMapMany(GatewayStream::events).collectList().block(WAIT);
         assertThat(toPlain).extracting(SseEvent::data).containsExactly("{\"text\":\"hel\"}", "{\"text\":\"lo\"}", "{\"used\":{\"in\":3,\"out\":2}}");
         assertThat(toPlain.getLast().event()).isEqualTo(PlainFormat.END);
 
         GatewayRequest openAi = GatewayRequest.of(Operation.CHAT_COMPLETIONS, RequestBody.parse(
                 "{\"model\":\"plainly/p-1\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}".getBytes(StandardCharsets.UTF_8)),
                 Caller.anonymous());
-        List<SseEvent> fromPlain = gateway.stream(openAi).collectList().block(WAIT);
+        List<SseEvent> fromPlain = gateway.stream(openAi).flatMapMany(GatewayStream::events).collectList().block(WAIT);
         assertThat(fromPlain.getLast().isDone()).isTrue();
         assertThat(String.join("", fromPlain.stream().map(SseEvent::data).toList())).contains("\"content\":\"pla\"").contains("\"content\":\"in\"");
     }
@@ -111,7 +113,7 @@ class PlainFormatTest {
                 "{\"model\":\"plainly/p-1\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}".getBytes(StandardCharsets.UTF_8)),
                 Caller.anonymous());
 
-        StepVerifier.create(gateway.stream(openAi))
+        StepVerifier.create(gateway.stream(openAi).flatMapMany(GatewayStream::events))
                 .thenConsumeWhile(event -> true)
                 .expectErrorSatisfies(failure -> assertThat(failure).isInstanceOf(GatewayException.class)
                         .hasMessageContaining("stream from provider 'plainly' ended before its final event"))

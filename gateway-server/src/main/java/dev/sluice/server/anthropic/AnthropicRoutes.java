@@ -63,7 +63,7 @@ public final class AnthropicRoutes {
             if (call.stream()) {
                 return sse.send(response, gateway.stream(call), AnthropicFormat.ANTHROPIC);
             }
-            return gateway.call(call).flatMap(answer -> Json.ok(ServedHeaders.on(response, answer.served()), answer.body()));
+            return gateway.call(call).flatMap(answer -> Json.ok(ServedHeaders.on(response, answer), answer.body()));
         });
     }
 
@@ -74,7 +74,7 @@ public final class AnthropicRoutes {
                     + AsyncHeaders.ASYNC + "'.", null));
         }
         return bodies.read(request).flatMap(bytes -> gateway.call(anthropicRequest(Operation.COUNT_TOKENS, bytes, headers))
-                .flatMap(answer -> Json.ok(ServedHeaders.on(response, answer.served()), answer.body())));
+                .flatMap(answer -> Json.ok(ServedHeaders.on(response, answer), answer.body())));
     }
 
     private static GatewayRequest anthropicRequest(Operation operation, byte[] bytes, HttpHeaders headers) {

@@ -67,7 +67,7 @@ public final class FileRoutes {
         routes.add(HttpMethod.GET, "/v1/files/{id}/content", (request, response, params) -> find(request, params.get("id"))
                 .flatMap(file -> content(response, file)));
         routes.add(HttpMethod.DELETE, "/v1/files/{id}", (request, response, params) ->
-                files.delete(params.get("id"), CallerHeaders.from(request.requestHeaders()))
+                callers.check(request).then(files.delete(params.get("id"), CallerHeaders.from(request.requestHeaders())))
                         .switchIfEmpty(Mono.error(() -> notFound(params.get("id"))))
                         .flatMap(file -> Json.ok(response, Json.bytes(json, json.createObjectNode()
                                 .put("id", file.id()).put("object", "file").put("deleted", true)))));
@@ -75,7 +75,7 @@ public final class FileRoutes {
 
     private Mono<Void> upload(HttpServerRequest request, HttpServerResponse response) {
         // The caller is refused, and the upload's memory held, before a byte of the body is read.
-        Mono<MultipartForm> read = inflight.closingOnFailure(callers.check(request.requestHeaders())
+        Mono<MultipartForm> read = inflight.closingOnFailure(callers.check(request)
                 .then(inflight.reserve(MultipartForm.MEMORY_PER_UPLOAD))
                 .then(MultipartForm.read(request, files.maxBytes()).timeout(uploadTimeout, Mono.error(() -> timedOut(uploadTimeout)), timer)));
         return read.flatMap(form -> {
@@ -106,11 +106,13 @@ public final class FileRoutes {
         }
         return files.list(CallerHeaders.from(request.requestHeaders()), parameter(query, "purpose", null), limit,
                         parameter(query, "after", null), order.equals("asc"))
+                // Listed: the caller's key was usable, and its name is for the access log.
+                .flatMap(page -> callers.check(request).thenReturn(page))
                 .flatMap(page -> Json.ok(response, Json.bytes(json, listObject(page))));
     }
 
     private Mono<StoredFile> find(HttpServerRequest request, String id) {
-        return files.get(id, CallerHeaders.from(request.requestHeaders())).switchIfEmpty(Mono.error(() -> notFound(id)));
+        return callers.check(request).then(files.get(id, CallerHeaders.from(request.requestHeaders()))).switchIfEmpty(Mono.error(() -> notFound(id)));
     }
 
     private Mono<Void> content(HttpServerResponse response, StoredFile file) {

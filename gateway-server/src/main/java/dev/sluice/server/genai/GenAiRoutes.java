@@ -84,7 +84,7 @@ public final class GenAiRoutes {
             if (stream) {
                 return sse.send(response, gateway.stream(gatewayRequest), GeminiFormat.GEMINI);
             }
-            return gateway.call(gatewayRequest).flatMap(answer -> Json.ok(ServedHeaders.on(response, answer.served()), answer.body()));
+            return gateway.call(gatewayRequest).flatMap(answer -> Json.ok(ServedHeaders.on(response, answer), answer.body()));
         });
     }
 

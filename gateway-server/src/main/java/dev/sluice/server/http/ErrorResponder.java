@@ -35,6 +35,10 @@ public final class ErrorResponder {
      * has gone away, where nobody is left to hear it.
      */
     public Mono<Void> send(HttpServerResponse response, Throwable error, WireFormat format) {
+        if (error instanceof GatewayException refusal) {
+            // What the engine learned before it refused or failed (the key, the target) is for the access log.
+            ExchangeReport.of(response).record(refusal.report());
+        }
         if (error instanceof AbortedException) {
             log.debug("the caller closed its connection before the answer: {}", error.getMessage());
             return Mono.empty();

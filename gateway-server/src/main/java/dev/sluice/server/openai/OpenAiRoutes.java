@@ -12,6 +12,7 @@ import dev.sluice.core.request.GatewayRequest;
 import dev.sluice.server.async.AsyncHeaders;
 import dev.sluice.server.async.ResponsesJobs;
 import dev.sluice.server.http.BodyReader;
+import dev.sluice.server.http.CallerCheck;
 import dev.sluice.server.http.CallerHeaders;
 import dev.sluice.server.http.HttpRoutes;
 import dev.sluice.server.http.Json;
@@ -39,9 +40,12 @@ public final class OpenAiRoutes {
     private final SseResponder sse;
     private final ObjectMapper json;
     private final ResponsesJobs responsesJobs;
+    private final CallerCheck callers;
 
-    public OpenAiRoutes(Gateway gateway, BodyReader bodies, SseResponder sse, ObjectMapper json) {
+    /** @param callers identifies the caller of a model listing, whose key's name the access log shows */
+    public OpenAiRoutes(Gateway gateway, BodyReader bodies, SseResponder sse, ObjectMapper json, CallerCheck callers) {
         this.gateway = gateway;
+        this.callers = callers;
         this.responsesJobs = new ResponsesJobs(gateway.jobs());
         this.bodies = bodies;
         this.sse = sse;
@@ -84,12 +88,12 @@ public final class OpenAiRoutes {
             if (call.stream()) {
                 return sse.send(response, gateway.stream(call), OpenAiFormat.OPENAI);
             }
-            return gateway.call(call).flatMap(answer -> Json.ok(ServedHeaders.on(response, answer.served()), answer.body()));
+            return gateway.call(call).flatMap(answer -> Json.ok(ServedHeaders.on(response, answer), answer.body()));
         });
     }
 
     private Mono<Void> models(HttpServerRequest request, HttpServerResponse response) {
-        return gateway.models(CallerHeaders.from(request.requestHeaders())).flatMap(models -> {
+        return callers.check(request).then(gateway.models(CallerHeaders.from(request.requestHeaders()))).flatMap(models -> {
             ObjectNode list = json.createObjectNode().put("object", "list");
             ArrayNode data = list.putArray("data");
             for (Gateway.ModelEntry model : models) {

@@ -17,12 +17,13 @@ import java.util.Arrays;
  * @param url      the endpoint, {@code null} when absent
  * @param body     the body object's bytes, {@code null} when absent or not an object
  */
-record BatchLine(int number, String customId, String method, String url, byte[] body) implements ReadLine {
+// Public for the benchmarks module only.
+public record BatchLine(int number, String customId, String method, String url, byte[] body) implements ReadLine {
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
     /** The line, or why it cannot be read: not one JSON object, or not JSON at all. */
-    static ReadLine read(int number, byte[] bytes) {
+    public static ReadLine read(int number, byte[] bytes) {
         String customId = null;
         String method = null;
         String url = null;

@@ -7,7 +7,7 @@ import dev.sluice.core.batches.BatchRepository;
 import dev.sluice.core.batches.BatchStatus;
 import dev.sluice.core.batches.LineResult;
 import dev.sluice.core.error.InvalidRequestException;
-import dev.sluice.core.files.FileIds;
+import dev.sluice.core.internal.ids.FileIds;
 import dev.sluice.core.files.FileService;
 import dev.sluice.core.files.JsonLines;
 import dev.sluice.core.format.Operation;

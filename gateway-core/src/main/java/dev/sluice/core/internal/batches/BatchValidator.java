@@ -14,9 +14,9 @@ import java.util.Set;
  * Checks the lines of an input file one by one, as they stream past: each must be a request to the batch's
  * endpoint with a unique {@code custom_id} the store can keep and a body with a model, and the file must stay within
  * the batch's limits. Errors are kept few and short, so that the batch that shows them stays small. Not thread-safe:
- * one per validation.
+ * one per validation. Public for the benchmarks module only.
  */
-final class BatchValidator {
+public final class BatchValidator {
 
     /** Enough to show what is wrong with a file without making the batch object huge. */
     static final int MAX_ERRORS = 100;
@@ -30,7 +30,7 @@ final class BatchValidator {
     private final List<BatchError> errors = new ArrayList<>();
     private int requests;
 
-    BatchValidator(String endpoint, BatchLimits limits) {
+    public BatchValidator(String endpoint, BatchLimits limits) {
         this.endpoint = endpoint;
         this.limits = limits;
     }
@@ -40,7 +40,7 @@ final class BatchValidator {
         return requests <= limits.maxLines();
     }
 
-    void check(int number, byte[] bytes) {
+    public void check(int number, byte[] bytes) {
         requests++;
         if (requests > limits.maxLines()) {
             refuse("too_many_lines", number, null, "the file has more than " + limits.maxLines()
@@ -81,7 +81,7 @@ final class BatchValidator {
     }
 
     /** The problems found; empty when every line is a valid request. */
-    List<BatchError> errors() {
+    public List<BatchError> errors() {
         if (requests == 0 && errors.isEmpty()) {
             return List.of(new BatchError("empty_file", "The input file has no requests.", "input_file_id", null));
         }

@@ -3,7 +3,6 @@ package dev.sluice.core.internal.governance;
 import dev.sluice.core.keys.VirtualKey;
 import dev.sluice.core.keys.VirtualKeyRepository;
 import dev.sluice.core.metrics.GatewayMetrics;
-import dev.sluice.core.metrics.RequestTrace;
 import dev.sluice.core.request.Caller;
 import dev.sluice.core.usage.Pricing;
 import dev.sluice.core.usage.TokenCounts;
@@ -55,9 +54,7 @@ public final class Governor {
 
     /** Who is calling: the key behind the presented value, checked to be usable now. */
     public Mono<Admission> identify(Caller caller) {
-        return Mono.deferContextual(context -> lookup(caller)
-                .doOnNext(admission -> RequestTrace.of(context).virtualKey(admission.anonymous() ? null : admission.key().name()))
-                .doOnError(AccessDeniedException.class, refusal -> metrics.refused(refusal.type())));
+        return lookup(caller).doOnError(AccessDeniedException.class, refusal -> metrics.refused(refusal.type()));
     }
 
     private Mono<Admission> lookup(Caller caller) {
@@ -110,10 +107,7 @@ public final class Governor {
      * @param body the request body, read for the estimate only when the key has a budget
      */
     public Mono<Reservation> admit(Admission admission, String providerAndModel, byte[] body) {
-        return Mono.deferContextual(context -> {
-            RequestTrace.of(context).target(providerAndModel);
-            return decide(admission, providerAndModel, body);
-        }).doOnError(AccessDeniedException.class, refusal -> metrics.refused(refusal.type()));
+        return Mono.defer(() -> decide(admission, providerAndModel, body)).doOnError(AccessDeniedException.class, refusal -> metrics.refused(refusal.type()));
     }
 
     private Mono<Reservation> decide(Admission admission, String providerAndModel, byte[] body) {
@@ -159,8 +153,7 @@ public final class Governor {
      * reservation: the store holds the real cost by then.
      */
     public Mono<Void> record(Admission admission, Reservation reservation, String providerAndModel, TokenCounts tokens) {
-        return Mono.deferContextual(context -> {
-            RequestTrace.of(context).tokens(tokens);
+        return Mono.defer(() -> {
             long cost = pricing.costMicros(providerAndModel, tokens.input(), tokens.output());
             metrics.usage(providerAndModel, tokens, cost);
             // Ended before the completion goes downstream (not in doFinally, which runs after): the caller's own release of

@@ -1,6 +1,4 @@
-package dev.sluice.core.jobs;
-
-import dev.sluice.core.internal.ids.SecureIds;
+package dev.sluice.core.internal.ids;
 
 /**
  * Job ids: random version 4 UUIDs. They must be unguessable, since the id alone finds a job submitted

@@ -1,4 +1,4 @@
-package dev.sluice.core.jobs;
+package dev.sluice.core.internal.ids;
 
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;

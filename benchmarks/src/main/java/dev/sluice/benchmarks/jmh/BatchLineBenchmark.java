@@ -1,7 +1,10 @@
-package dev.sluice.core.internal.batches;
+package dev.sluice.benchmarks.jmh;
 
 import dev.sluice.core.batches.BatchLimits;
 import dev.sluice.core.files.JsonLines;
+import dev.sluice.core.internal.batches.BatchLine;
+import dev.sluice.core.internal.batches.BatchValidator;
+import dev.sluice.core.internal.batches.ReadLine;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -21,8 +24,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Reading batch input lines: one line read ({@code BatchLine.read}), and a 1,000-line file split into lines
- * from 64 KiB chunks and validated line by line, as batch creation does. It lives in the engine's package
- * because the line reader is package-private there; the benchmarks module sees it on the class path.
+ * from 64 KiB chunks and validated line by line, as batch creation does. Like the routing and governance
+ * benchmarks, it measures engine internals, which no public API exposes one line at a time.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -1,6 +1,4 @@
-package dev.sluice.core.files;
-
-import dev.sluice.core.internal.ids.SecureIds;
+package dev.sluice.core.internal.ids;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

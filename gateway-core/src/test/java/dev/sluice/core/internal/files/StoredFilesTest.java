@@ -1,8 +1,12 @@
-package dev.sluice.core.files;
+package dev.sluice.core.internal.files;
 
 import dev.sluice.core.error.GatewayException;
 import dev.sluice.core.error.InvalidRequestException;
+import dev.sluice.core.files.FilePage;
+import dev.sluice.core.files.FileService;
+import dev.sluice.core.files.StoredFile;
 import dev.sluice.core.internal.governance.Governor;
+import dev.sluice.core.internal.ids.FileIds;
 import dev.sluice.core.keys.VirtualKey;
 import dev.sluice.core.keys.VirtualKeyValues;
 import dev.sluice.core.request.Caller;
@@ -31,7 +35,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The Files API's rules over a real store: what is accepted, who sees which file, and for how long. */
-class FileServiceTest {
+class StoredFilesTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final Instant T0 = Instant.parse("2025-06-01T12:00:00Z");
@@ -48,7 +52,7 @@ class FileServiceTest {
     @BeforeEach
     void openStore() {
         store = R2dbcStore.open(TestDatabases.h2InMemory(), 4).block(TIMEOUT);
-        service = new FileService(store.files(), new Governor(store.virtualKeys(), store.usage(), Pricing.FREE, clock, false),
+        service = new StoredFiles(store.files(), new Governor(store.virtualKeys(), store.usage(), Pricing.FREE, clock, false),
                 clock, MAX_BYTES);
         aliceId = UUID.randomUUID().toString();
         alice = Caller.withKey(key(aliceId, "alice"));
@@ -277,7 +281,7 @@ class FileServiceTest {
 
     @Test
     void aGatewayThatRequiresKeysRefusesCallersWithoutOne() {
-        FileService strict = new FileService(store.files(),
+        FileService strict = new StoredFiles(store.files(),
                 new Governor(store.virtualKeys(), store.usage(), Pricing.FREE, clock, true), clock, MAX_BYTES);
 
         refused(strict.upload(anonymous, "a.jsonl", "batch", null, content("x")), 401, null,
