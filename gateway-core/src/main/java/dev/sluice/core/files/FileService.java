@@ -22,6 +22,7 @@ import java.util.Objects;
  * <p>A caller that presents a key the gateway does not know, or may not use, is refused (401/403) as on inference,
  * rather than treated as a caller without a key, who would then see the files uploaded without one.
  */
+@SuppressWarnings("NullAway") // not yet @NullMarked-clean: being reworked elsewhere for issue 17
 public final class FileService {
 
     /** The shortest lifetime an uploader may ask for. */
@@ -119,7 +120,7 @@ public final class FileService {
 
     private StoredFile pending(String id, String ownerKeyId, String filename, FilePurpose purpose, Duration expiresAfter) {
         Instant now = clock.instant();
-        Duration lifetime = expiresAfter != null ? expiresAfter : purpose.defaultExpiry();
+        Duration lifetime = expiresAfter != null ? expiresAfter : purpose.defaultExpiry().orElse(null);
         return new StoredFile(id, ownerKeyId, purpose.wire(), filename, 0, now, lifetime == null ? null : now.plus(lifetime), null);
     }
 

@@ -1,6 +1,7 @@
 package dev.sluice.core.files;
 
 import dev.sluice.core.error.InvalidRequestException;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -127,7 +128,7 @@ public final class JsonLines {
         }
 
         /** The last line, when the content does not end with a line end; {@code null} (nothing emitted) otherwise. */
-        Line last() {
+        @Nullable Line last() {
             if (pendingLength == 0) {
                 return null;
             }

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.function.UnaryOperator;
 
 /** Managing virtual keys: create (generating values), list, change, delete, and read a key's usage. */
+@SuppressWarnings("NullAway") // not yet @NullMarked-clean: being reworked elsewhere for issue 17
 public final class VirtualKeyService {
 
     private final VirtualKeyRepository keys;

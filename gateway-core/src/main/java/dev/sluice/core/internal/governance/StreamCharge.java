@@ -3,6 +3,7 @@ package dev.sluice.core.internal.governance;
 import dev.sluice.core.internal.usage.UsageReader;
 import dev.sluice.core.sse.SseEvent;
 import dev.sluice.core.usage.TokenCounts;
+import org.jspecify.annotations.Nullable;
 
 import java.util.function.LongSupplier;
 
@@ -14,7 +15,7 @@ import java.util.function.LongSupplier;
 final class StreamCharge {
 
     private final LongSupplier promptTokens;
-    private volatile TokenCounts reported;
+    private volatile @Nullable TokenCounts reported;
     private volatile long generatedChars;
     private volatile boolean started;
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.sluice.core.sse.SseEvent;
+import org.jspecify.annotations.Nullable;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +45,7 @@ final class StreamedText {
     }
 
     /** The Responses API repeats the text of its deltas in its other events ({@code *.done}, {@code response.completed}). */
-    private static boolean repeatsText(String eventName) {
+    private static boolean repeatsText(@Nullable String eventName) {
         return eventName != null && eventName.startsWith("response.") && !eventName.endsWith(".delta");
     }
 }
