@@ -39,7 +39,7 @@ final class AnthropicJobs {
     }
 
     Mono<Void> submit(HttpServerResponse response, GatewayRequest request, HttpHeaders headers) {
-        return jobs.submit(request, AsyncHeaders.resultTtl(headers)).flatMap(job -> Json.ok(response, message(job)));
+        return jobs.submit(request, AsyncHeaders.resultTtl(headers).orElse(null)).flatMap(job -> Json.ok(response, message(job)));
     }
 
     Mono<Void> retrieve(HttpServerResponse response, String id, HttpHeaders headers) {

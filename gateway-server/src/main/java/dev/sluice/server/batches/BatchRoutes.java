@@ -16,6 +16,7 @@ import dev.sluice.server.http.HttpRoutes;
 import dev.sluice.server.http.Json;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The OpenAI Batch API: {@code POST /v1/batches}, {@code GET /v1/batches/{id}}, {@code GET /v1/batches},
@@ -48,13 +50,18 @@ public final class BatchRoutes {
         routes.add(HttpMethod.POST, "/v1/batches", (request, response, params) -> create(request, response));
         routes.add(HttpMethod.GET, "/v1/batches", (request, response, params) -> list(request, response));
         routes.add(HttpMethod.GET, "/v1/batches/{id}", (request, response, params) ->
-                batches.get(params.get("id"), CallerHeaders.from(request.requestHeaders()))
-                        .switchIfEmpty(Mono.error(() -> notFound(params.get("id"))))
+                batches.get(pathId(params), CallerHeaders.from(request.requestHeaders()))
+                        .switchIfEmpty(Mono.error(() -> notFound(pathId(params))))
                         .flatMap(batch -> send(response, batch)));
         routes.add(HttpMethod.POST, "/v1/batches/{id}/cancel", (request, response, params) ->
-                batches.cancel(params.get("id"), CallerHeaders.from(request.requestHeaders()))
-                        .switchIfEmpty(Mono.error(() -> notFound(params.get("id"))))
+                batches.cancel(pathId(params), CallerHeaders.from(request.requestHeaders()))
+                        .switchIfEmpty(Mono.error(() -> notFound(pathId(params))))
                         .flatMap(batch -> send(response, batch)));
+    }
+
+    /** The {@code {id}} of the path: there whenever one of these routes matched. */
+    private static String pathId(Map<String, String> params) {
+        return Objects.requireNonNull(params.get("id"), "id");
     }
 
     private Mono<Void> create(HttpServerRequest request, HttpServerResponse response) {
@@ -64,12 +71,14 @@ public final class BatchRoutes {
 
     private Mono<Void> list(HttpServerRequest request, HttpServerResponse response) {
         Map<String, List<String>> query = new QueryStringDecoder(request.uri()).parameters();
-        String after = query.containsKey("after") ? query.get("after").getFirst() : null;
+        List<String> afters = query.get("after");
+        String after = afters != null ? afters.getFirst() : null;
+        List<String> limits = query.get("limit");
         int limit;
         try {
-            limit = query.containsKey("limit") ? Integer.parseInt(query.get("limit").getFirst()) : 20;
+            limit = limits != null ? Integer.parseInt(limits.getFirst()) : 20;
         } catch (NumberFormatException e) {
-            return Mono.error(new InvalidRequestException("limit: " + query.get("limit").getFirst() + " (expected: 1 to 100)", "limit"));
+            return Mono.error(new InvalidRequestException("limit: " + limits.getFirst() + " (expected: 1 to 100)", "limit"));
         }
         return batches.list(CallerHeaders.from(request.requestHeaders()), after, limit)
                 .flatMap(page -> Json.ok(response, Json.bytes(json, listObject(page))));
@@ -121,7 +130,7 @@ public final class BatchRoutes {
         return values;
     }
 
-    private static Duration outputExpiresAfter(JsonNode value) {
+    private static @Nullable Duration outputExpiresAfter(@Nullable JsonNode value) {
         if (value == null || value.isNull()) {
             return null;
         }

@@ -17,6 +17,7 @@ import dev.sluice.server.http.Json;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.netty.http.server.HttpServerRequest;
@@ -27,6 +28,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The OpenAI Files API: {@code POST /v1/files} (multipart, streamed to the store), {@code GET /v1/files},
@@ -61,17 +64,24 @@ public final class FileRoutes {
     public void register(HttpRoutes routes) {
         routes.upload("/v1/files", (request, response, params) -> upload(request, response));
         routes.add(HttpMethod.GET, "/v1/files", (request, response, params) -> list(request, response));
-        routes.add(HttpMethod.GET, "/v1/files/{id}", (request, response, params) -> find(request, params.get("id"))
+        routes.add(HttpMethod.GET, "/v1/files/{id}", (request, response, params) -> find(request, pathId(params))
                 .flatMap(file -> Json.ok(response, Json.bytes(json, fileObject(file)))));
-        routes.add(HttpMethod.GET, "/v1/files/{id}/content", (request, response, params) -> find(request, params.get("id"))
+        routes.add(HttpMethod.GET, "/v1/files/{id}/content", (request, response, params) -> find(request, pathId(params))
                 .flatMap(file -> content(response, file)));
         routes.add(HttpMethod.DELETE, "/v1/files/{id}", (request, response, params) ->
-                files.delete(params.get("id"), CallerHeaders.from(request.requestHeaders()))
-                        .switchIfEmpty(Mono.error(() -> notFound(params.get("id"))))
+                files.delete(pathId(params), CallerHeaders.from(request.requestHeaders()))
+                        .switchIfEmpty(Mono.error(() -> notFound(pathId(params))))
                         .flatMap(file -> Json.ok(response, Json.bytes(json, json.createObjectNode()
                                 .put("id", file.id()).put("object", "file").put("deleted", true)))));
     }
 
+    /** The {@code {id}} of the path: there whenever one of these routes matched. */
+    private static String pathId(Map<String, String> params) {
+        return Objects.requireNonNull(params.get("id"), "id");
+    }
+
+    // FileService takes null for an unnamed upload and for the purpose's default expiry until its rework declares it.
+    @SuppressWarnings("NullAway")
     private Mono<Void> upload(HttpServerRequest request, HttpServerResponse response) {
         // The caller is refused, and the upload's memory held, before a byte of the body is read.
         Mono<MultipartForm> read = inflight.closingOnFailure(callers.check(request.requestHeaders())
@@ -100,6 +110,8 @@ public final class FileRoutes {
         });
     }
 
+    // FileService takes null for "any purpose" and "from the start" until its rework declares it.
+    @SuppressWarnings("NullAway")
     private Mono<Void> list(HttpServerRequest request, HttpServerResponse response) {
         Map<String, List<String>> query = new QueryStringDecoder(request.uri()).parameters();
         int limit = intParameter(query, "limit", 20);
@@ -107,8 +119,8 @@ public final class FileRoutes {
         if (!order.equals("asc") && !order.equals("desc")) {
             return Mono.error(new InvalidRequestException("order: " + order + " (expected: asc or desc)", "order"));
         }
-        return files.list(CallerHeaders.from(request.requestHeaders()), parameter(query, "purpose", null), limit,
-                        parameter(query, "after", null), order.equals("asc"))
+        return files.list(CallerHeaders.from(request.requestHeaders()), parameter(query, "purpose").orElse(null), limit,
+                        parameter(query, "after").orElse(null), order.equals("asc"))
                 .flatMap(page -> Json.ok(response, Json.bytes(json, listObject(page))));
     }
 
@@ -132,7 +144,7 @@ public final class FileRoutes {
     }
 
     /** {@code expires_after[anchor]=created_at} and {@code expires_after[seconds]=N}, or {@code null}. */
-    private static Duration expiresAfter(Map<String, String> fields) {
+    private static @Nullable Duration expiresAfter(Map<String, String> fields) {
         String anchor = fields.get("expires_after[anchor]");
         String seconds = fields.get("expires_after[seconds]");
         if (anchor == null && seconds == null) {
@@ -174,16 +186,22 @@ public final class FileRoutes {
         return list;
     }
 
-    static String parameter(Map<String, List<String>> query, String name, String fallback) {
+    /** The query parameter's first value; empty when it is missing or blank. */
+    static Optional<String> parameter(Map<String, List<String>> query, String name) {
         List<String> values = query.get(name);
-        return values == null || values.isEmpty() || values.getFirst().isBlank() ? fallback : values.getFirst();
+        return values == null || values.isEmpty() || values.getFirst().isBlank() ? Optional.empty() : Optional.of(values.getFirst());
+    }
+
+    static String parameter(Map<String, List<String>> query, String name, String fallback) {
+        return parameter(query, name).orElse(fallback);
     }
 
     static int intParameter(Map<String, List<String>> query, String name, int fallback) {
-        String value = parameter(query, name, null);
-        if (value == null) {
+        Optional<String> present = parameter(query, name);
+        if (present.isEmpty()) {
             return fallback;
         }
+        String value = present.get();
         try {
             return Integer.parseInt(value);
         } catch (NumberFormatException e) {
