@@ -1,6 +1,5 @@
 package dev.sluice.core.files;
 
-
 import org.jspecify.annotations.Nullable;
 
 import java.time.Instant;

@@ -1,6 +1,5 @@
 package dev.sluice.core.sse;
 
-
 import org.jspecify.annotations.Nullable;
 
 import java.nio.charset.StandardCharsets;

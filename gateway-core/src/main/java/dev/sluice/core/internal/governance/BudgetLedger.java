@@ -1,6 +1,5 @@
 package dev.sluice.core.internal.governance;
 
-
 import org.jspecify.annotations.Nullable;
 
 import java.util.concurrent.ConcurrentHashMap;
