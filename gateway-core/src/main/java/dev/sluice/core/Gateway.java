@@ -1,53 +1,31 @@
 package dev.sluice.core;
 
-import dev.sluice.core.ExecutorSettings;
-import dev.sluice.core.batches.BatchRepository;
+import dev.sluice.core.format.WireFormat;
+import dev.sluice.core.format.WireFormats;
+import dev.sluice.core.format.anthropic.AnthropicFormat;
+import dev.sluice.core.format.gemini.GeminiFormat;
+import dev.sluice.core.format.openai.OpenAiFormat;
 import dev.sluice.core.batches.BatchLimits;
 import dev.sluice.core.batches.BatchService;
-import dev.sluice.core.error.GatewayException;
-import dev.sluice.core.error.InvalidRequestException;
 import dev.sluice.core.files.FileService;
-import dev.sluice.core.internal.batches.BatchExecutor;
-import dev.sluice.core.internal.governance.AccessDeniedException;
-import dev.sluice.core.internal.governance.Admission;
-import dev.sluice.core.internal.governance.Governor;
-import dev.sluice.core.internal.governance.MeteredStream;
-import dev.sluice.core.internal.ids.SecureIds;
-import dev.sluice.core.internal.jobs.InferenceJobRunner;
-import dev.sluice.core.internal.jobs.JobExecutor;
-import dev.sluice.core.internal.resilience.Attempt;
-import dev.sluice.core.internal.resilience.ResilientCalls;
-import dev.sluice.core.internal.routing.Provider;
-import dev.sluice.core.internal.routing.Route;
-import dev.sluice.core.internal.routing.Router;
-import dev.sluice.core.internal.translate.ProviderBridge;
-import dev.sluice.core.internal.usage.UsageReader;
-import dev.sluice.core.jobs.AsyncJobRepository;
+import dev.sluice.core.internal.engine.EngineSettings;
+import dev.sluice.core.internal.engine.GatewayAssembly;
 import dev.sluice.core.jobs.AsyncJobService;
 import dev.sluice.core.keys.VirtualKeyService;
-import dev.sluice.core.metrics.GatewayMetrics;
 import dev.sluice.core.metrics.MetricNames;
 import dev.sluice.core.provider.ProviderAdapter;
-import dev.sluice.core.provider.ProviderCall;
 import dev.sluice.core.provider.ProviderConfig;
-import dev.sluice.core.provider.ProviderContext;
-import dev.sluice.core.provider.ProviderFactories;
 import dev.sluice.core.provider.ProviderFactory;
-import dev.sluice.core.provider.WireFormat;
+import dev.sluice.core.request.CallReport;
 import dev.sluice.core.request.Caller;
 import dev.sluice.core.request.GatewayRequest;
 import dev.sluice.core.request.GatewayResponse;
-import dev.sluice.core.request.Operation;
-import dev.sluice.core.request.Served;
-import dev.sluice.core.request.ServedBy;
+import dev.sluice.core.request.GatewayStream;
 import dev.sluice.core.resilience.FallbackDefaults;
 import dev.sluice.core.resilience.ResilienceEvents;
-import dev.sluice.core.sse.SseEvent;
 import dev.sluice.core.store.Store;
 import dev.sluice.core.usage.Pricing;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.MeterBinder;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -57,55 +35,22 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.random.RandomGenerator;
 
 /**
  * The engine: routes each request to its provider and returns the answer as a {@link Mono} (unary) or a
- * {@link Flux} of events (streaming). Cancelling a subscription cancels the upstream call. Build one with
+ * {@link GatewayStream} of events (streaming). Cancelling a subscription cancels the upstream call. Build one with
  * {@link #builder()}; the HTTP server is one user of this API, any Reactor application can be another.
  */
 public final class Gateway {
 
-    /** The most fallbacks one request may name. */
-    static final int MAX_FALLBACKS = 10;
+    // The composition root: the one place of the public API that knows the engine's internals, and only their assembly.
+    private final GatewayAssembly engine;
 
-    private final Router router;
-    private final ResilientCalls resilience;
-    private final FallbackDefaults fallbackDefaults;
-    private final Governor governor;
-    private final VirtualKeyService virtualKeys;
-    private final Store store;
-    private final AsyncJobService jobs;
-    private final JobExecutor executor;
-    private final FileService files;
-    private final BatchService batches;
-    private final BatchExecutor batchExecutor;
-    private final Clock clock;
-    private final MeterRegistry meterRegistry;
-
-    private Gateway(Builder settings, Router router, Governor governor, VirtualKeyService virtualKeys, GatewayMetrics metrics) {
-        this.router = router;
-        this.governor = governor;
-        this.virtualKeys = virtualKeys;
-        this.store = settings.store;
-        this.clock = settings.clock;
-        this.meterRegistry = settings.meterRegistry;
-        this.resilience = new ResilientCalls(router.providers(), settings.timer, metrics.resilience(settings.events));
-        this.fallbackDefaults = settings.fallbacks;
-        String instance = "sluice-" + SecureIds.hex(6);
-        AsyncJobRepository jobStore = metrics.jobs(store.jobs());
-        BatchRepository batchStore = metrics.batches(store.batches());
-        this.executor = new JobExecutor(jobStore, new InferenceJobRunner(this::call), settings.clock, settings.timer, settings.jobSettings, instance);
-        this.jobs = new AsyncJobService(jobStore, governor, this::resolve, settings.clock, settings.resultTtl, executor::wake);
-        this.files = new FileService(store.files(), governor, settings.clock, settings.maxFileBytes, batchStore::readsFile);
-        this.batchExecutor = new BatchExecutor(batchStore, files, this::call, settings.clock, settings.timer,
-                settings.batchSettings, settings.linesPerBatch, settings.batchLimits, instance);
-        this.batches = new BatchService(batchStore, files, governor, settings.clock, batchExecutor::wake);
-        metrics.gauge(MetricNames.JOBS_RUNNING, "Async jobs running on this instance", executor::inFlight);
-        metrics.gauge(MetricNames.BATCHES_RUNNING, "Batches running on this instance", batchExecutor::inFlight);
+    private Gateway(GatewayAssembly engine) {
+        this.engine = engine;
     }
 
     public static Builder builder() {
@@ -118,118 +63,76 @@ public final class Gateway {
      * when every fallback failed too).
      */
     public Mono<GatewayResponse> call(GatewayRequest request) {
-        return governor.identify(request.caller()).flatMap(caller -> {
-            List<Route> targets = targets(request, caller);
-            return governor.admit(caller, target(targets.get(0)), request.body().bytes())
-                    .flatMap(reservation -> resilience.call(targets, attempt -> {
-                                ProviderBridge bridge = bridge(request, attempt.route());
-                                return attempt.route().provider().adapter().call(providerCall(request, attempt, bridge, false))
-                                        .onErrorMap(bridge::error)
-                                        .map(bridge::answer);
-                            })
-                            .flatMap(answered -> {
-                                Served served = answered.served();
-                                return governor.record(caller, reservation, served.provider() + "/" + served.model(),
-                                                UsageReader.fromBody(answered.value()))
-                                        .thenReturn(new GatewayResponse(answered.value(), served.provider(), served.model(), served.fallbackIndex()));
-                            })
-                            // Failed or cancelled before its usage was recorded: the budget gets its reservation back.
-                            .doFinally(signal -> governor.release(reservation)));
-        });
+        return engine.call(request);
     }
 
     /**
-     * Sends a streaming request; emits the provider's events as they arrive, in the caller's format. An OpenAI-format
-     * chat or completion stream asks the provider for its usage, which is charged to the caller and passed on only
-     * if it asked too. Retries and fallbacks apply until the first event; a {@link ServedBy} in the subscriber context
-     * learns who serves the stream just before it.
+     * Sends a streaming request; emits the stream once its first event has arrived, saying who serves it, with its
+     * events in the caller's format. Retries and fallbacks apply until that first event; a failure before it fails
+     * this {@link Mono}. An OpenAI-format chat or completion stream asks the provider for its usage, which is charged
+     * to the caller and passed on only if it asked too.
      */
-    public Flux<SseEvent> stream(GatewayRequest request) {
-        return Flux.deferContextual(context -> governor.identify(request.caller()).flatMapMany(caller -> {
-            if (!request.operation().streamable()) {
-                throw new InvalidRequestException(request.operation().path() + " cannot be streamed.", "stream");
-            }
-            List<Route> targets = targets(request, caller);
-            boolean openAiUsageChunk = request.format() == WireFormat.OPENAI && request.operation() != Operation.RESPONSES;
-            ServedBy servedBy = ServedBy.in(context);
-            AtomicReference<String> answering = new AtomicReference<>(target(targets.get(0)));
-            return governor.admit(caller, answering.get(), request.body().bytes()).flatMapMany(reservation -> MeteredStream.meter(
-                    resilience.stream(targets, attempt -> {
-                        ProviderBridge bridge = bridge(request, attempt.route());
-                        return bridge.events(attempt.route().provider().adapter()
-                                .stream(providerCall(request, attempt, bridge, openAiUsageChunk))
-                                .onErrorMap(bridge::error));
-                    }, served -> {
-                        answering.set(served.provider() + "/" + served.model());
-                        if (servedBy != null) {
-                            servedBy.set(served);
-                        }
-                    }),
-                    openAiUsageChunk && !request.body().usageRequested(),
-                    request.body().bytes(),
-                    tokens -> governor.record(caller, reservation, answering.get(), tokens),
-                    () -> governor.release(reservation)));
-        }));
+    public Mono<GatewayStream> stream(GatewayRequest request) {
+        return engine.stream(request);
     }
 
     /** Creating, changing and deleting virtual keys, and reading their usage. */
     public VirtualKeyService virtualKeys() {
-        return virtualKeys;
+        return engine.virtualKeys();
     }
 
     /** Async jobs: submit an inference now, find its result later. */
     public AsyncJobService jobs() {
-        return jobs;
+        return engine.jobs();
     }
 
     /** Uploaded files, and the files batches write. */
     public FileService files() {
-        return files;
+        return engine.files();
     }
 
     /** Batches: JSONL files of requests that the engine runs line by line. */
     public BatchService batches() {
-        return batches;
+        return engine.batches();
     }
 
     /** The registry this engine records its meters in, or {@code null} when it records none. */
     public MeterRegistry meterRegistry() {
-        return meterRegistry;
+        return engine.meterRegistry();
+    }
+
+    /** The wire formats this engine's callers and providers may speak, OpenAI's (the default) first. */
+    public WireFormats formats() {
+        return engine.formats();
     }
 
     /** The store this engine keeps its state in. */
     public Store store() {
-        return store;
+        return engine.store();
     }
 
     /** Every model the configured catalogues name, as {@code provider/model}. */
     public List<ModelEntry> models() {
-        List<ModelEntry> models = new ArrayList<>();
-        for (Provider provider : router.providers()) {
-            for (String model : provider.config().models()) {
-                models.add(new ModelEntry(provider.name() + "/" + model, provider.name()));
-            }
-        }
-        return models;
+        return engine.models();
     }
 
     /**
      * Checks the caller alone, before anything else of its request is read: fails as {@link #call} would for a key that
-     * is missing while one is required, unknown, inactive or expired; completes for any other caller.
+     * is missing while one is required, unknown, inactive or expired; for any other caller, emits a report naming its
+     * key ({@code null} for an anonymous caller).
      */
-    public Mono<Void> identify(Caller caller) {
-        return governor.identify(caller).then();
+    public Mono<CallReport> identify(Caller caller) {
+        return engine.identify(caller);
     }
 
     /** The catalogue models this caller's virtual key may use (all of them for an anonymous caller). */
     public Mono<List<ModelEntry>> models(Caller caller) {
-        return governor.identify(caller).map(admission -> admission.anonymous() ? models()
-                : models().stream().filter(model -> admission.key().allows(model.id())).toList());
+        return engine.models(caller);
     }
 
     /** Names of the configured providers, in declaration order. */
     public List<String> providerNames() {
-        return router.providers().stream().map(Provider::name).toList();
+        return engine.providerNames();
     }
 
     /**
@@ -237,104 +140,7 @@ public final class Gateway {
      * releases every provider's connections and timers, then the store.
      */
     public Mono<Void> close() {
-        return Flux.merge(executor.stop(), batchExecutor.stop()).onErrorResume(e -> Mono.empty())
-                .thenMany(Flux.fromIterable(router.providers()))
-                .flatMap(provider -> provider.adapter().close().onErrorResume(e -> Mono.empty()))
-                .then(store.close());
-    }
-
-    private Route resolve(GatewayRequest request) {
-        Route route = router.route(request);
-        checkServes(request, route);
-        return route;
-    }
-
-    private void checkServes(GatewayRequest request, Route route) {
-        ProviderBridge bridge = bridge(request, route);
-        if (!route.provider().adapter().supports(bridge.operation())) {
-            throw new InvalidRequestException("Provider '" + route.provider().name() + "' does not serve "
-                    + request.operation().path() + ".", "model");
-        }
-    }
-
-    /**
-     * Where the request may go, in order: its model, then the fallbacks it names, or else those configured for its
-     * model. A fallback the request names must be routable, able to serve the request and allowed to the caller's
-     * key; a configured one that is not is left out.
-     */
-    private List<Route> targets(GatewayRequest request, Admission caller) {
-        Route primary = resolve(request);
-        List<String> asked = request.body().fallbacks();
-        List<Route> targets = new ArrayList<>();
-        targets.add(primary);
-        if (asked != null) {
-            if (asked.size() > MAX_FALLBACKS) {
-                throw new InvalidRequestException("'fallbacks' names " + asked.size() + " models (expected: at most "
-                        + MAX_FALLBACKS + ").", "fallbacks");
-            }
-            for (int i = 0; i < asked.size(); i++) {
-                Route route;
-                try {
-                    route = router.route(asked.get(i), request.defaultProvider());
-                    checkServes(request, route);
-                } catch (InvalidRequestException e) {
-                    throw new InvalidRequestException("fallbacks[" + i + "]: " + e.getMessage(), "fallbacks", e.code());
-                }
-                if (!allowed(caller, route)) {
-                    throw AccessDeniedException.modelBlocked(caller.key().name(), target(route));
-                }
-                targets.add(route);
-            }
-            return targets;
-        }
-        for (String fallback : fallbackDefaults.of(target(primary))) {
-            Route route = router.route(fallback, null);
-            if (serves(request, route) && allowed(caller, route)) {
-                targets.add(route);
-            }
-        }
-        return targets;
-    }
-
-    private boolean serves(GatewayRequest request, Route route) {
-        try {
-            checkServes(request, route);
-            return true;
-        } catch (InvalidRequestException e) {
-            return false;
-        }
-    }
-
-    private static boolean allowed(Admission caller, Route route) {
-        return caller.key() == null || caller.key().allows(target(route));
-    }
-
-    private static String target(Route route) {
-        return route.provider().name() + "/" + route.model();
-    }
-
-    /**
-     * How the request reaches the route's provider: as is, or translated to its wire format. A request is never
-     * sent in a format the provider does not speak.
-     */
-    private ProviderBridge bridge(GatewayRequest request, Route route) {
-        WireFormat format = route.provider().adapter().format();
-        ProviderBridge bridge = ProviderBridge.between(request.format(), request.operation(), format, clock);
-        if (bridge == null) {
-            throw new InvalidRequestException("Provider '" + route.provider().name() + "' speaks the " + lower(format)
-                    + " wire format; " + request.operation().path() + " requests in the " + lower(request.format())
-                    + " format cannot be translated to it.", "model");
-        }
-        return bridge;
-    }
-
-    private static String lower(WireFormat format) {
-        return format.name().toLowerCase(Locale.ROOT);
-    }
-
-    private static ProviderCall providerCall(GatewayRequest request, Attempt attempt, ProviderBridge bridge, boolean askUsage) {
-        String model = attempt.route().model();
-        return new ProviderCall(bridge.operation(), model, bridge.request(request.body(), model, askUsage), attempt.key());
+        return engine.close();
     }
 
     /**
@@ -366,6 +172,8 @@ public final class Gateway {
         private MeterRegistry meterRegistry;
         private ResilienceEvents events = ResilienceEvents.NONE;
         private FallbackDefaults fallbacks = FallbackDefaults.NONE;
+        private final List<WireFormat> formats = new ArrayList<>(List.of(OpenAiFormat.OPENAI, AnthropicFormat.ANTHROPIC, GeminiFormat.GEMINI));
+        private RandomGenerator random = RandomGenerator.getDefault();
 
         private Builder() {
         }
@@ -386,6 +194,21 @@ public final class Gateway {
         /** Registers a factory in addition to those {@link java.util.ServiceLoader} finds. */
         public Builder factory(ProviderFactory factory) {
             factories.put(factory.type(), factory);
+            return this;
+        }
+
+        /**
+         * Adds a wire format to OpenAI's, Anthropic's and Gemini's: one that callers may speak (on a route of its own) or
+         * that a provider's adapter speaks.
+         */
+        public Builder format(WireFormat format) {
+            formats.add(Objects.requireNonNull(format, "format"));
+            return this;
+        }
+
+        /** Where retry waits draw their jitter (default: a fast non-secure generator); a seeded one makes waits repeatable. */
+        public Builder random(RandomGenerator random) {
+            this.random = Objects.requireNonNull(random, "random");
             return this;
         }
 
@@ -522,50 +345,10 @@ public final class Gateway {
          */
         public Gateway build() {
             validate();
-            SecureIds.warmUp();
-            ProviderFactories known = ProviderFactories.load(classLoader, factories.values());
-            ProviderContext context = new ProviderContext(timer);
-            GatewayMetrics metrics = GatewayMetrics.of(meterRegistry, configs);
-            List<Provider> providers = new ArrayList<>();
-            for (ProviderConfig config : configs) {
-                ProviderAdapter adapter = adapters.get(config.name());
-                if (adapter == null) {
-                    adapter = known.factoryFor(config).create(config, context);
-                }
-                providers.add(new Provider(config, metrics.decorate(config.name(), adapter)));
-            }
-            Router router = new Router(providers);
-            checkFallbacks(router);
-            Governor governor = new Governor(store.virtualKeys(), store.usage(), pricing, clock, requireVirtualKey, metrics);
-            VirtualKeyService keys = new VirtualKeyService(store.virtualKeys(), store.usage(), clock, governor::keysChanged);
-            if (meterRegistry != null && store instanceof MeterBinder pool) {
-                pool.bindTo(meterRegistry);
-            }
-            Gateway gateway = new Gateway(this, router, governor, keys, metrics);
-            if (store != Store.none()) {
-                gateway.executor.start();
-                gateway.batchExecutor.start();
-            }
-            return gateway;
-        }
-
-        private void checkFallbacks(Router router) {
-            for (FallbackDefaults.Entry entry : fallbacks.entries()) {
-                for (int i = 0; i < entry.targets().size(); i++) {
-                    String target = entry.targets().get(i);
-                    String where = "fallbacks." + entry.model() + "[" + i + "]";
-                    int slash = target.indexOf('/');
-                    if (slash <= 0 || router.providers().stream().noneMatch(p -> p.name().equals(target.substring(0, slash)))) {
-                        throw new IllegalArgumentException(where + ": \"" + target + "\" (expected: provider/model with a configured provider: "
-                                + String.join(", ", router.providers().stream().map(Provider::name).toList()) + ")");
-                    }
-                    try {
-                        router.route(target, null);
-                    } catch (InvalidRequestException e) {
-                        throw new IllegalArgumentException(where + ": \"" + target + "\" (" + e.getMessage() + ")");
-                    }
-                }
-            }
+            return new Gateway(new GatewayAssembly(new EngineSettings(List.copyOf(configs), Map.copyOf(adapters),
+                    List.copyOf(factories.values()), classLoader, timer, store, pricing, clock, requireVirtualKey, resultTtl,
+                    jobSettings, maxFileBytes, batchSettings, linesPerBatch, batchLimits, meterRegistry, events, fallbacks,
+                    WireFormats.of(formats), random)));
         }
     }
 }

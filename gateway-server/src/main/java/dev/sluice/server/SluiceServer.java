@@ -134,7 +134,7 @@ public final class SluiceServer implements AutoCloseable {
                                            Clock clock) {
         Telemetry telemetry = new Telemetry(observability, gateway, clock);
         ObjectMapper json = new ObjectMapper();
-        ErrorResponder errors = new ErrorResponder();
+        ErrorResponder errors = new ErrorResponder(gateway.formats());
         HttpRoutes routes = new HttpRoutes(errors, new Cors(settings.corsAllowedOrigins()));
         routes.get("/health", (request, response) -> response
                 .header(HttpHeaderNames.CONTENT_TYPE, "application/json")
@@ -147,7 +147,7 @@ public final class SluiceServer implements AutoCloseable {
         BodyReader bodies = new BodyReader(settings.maxBodyBytes(), inflight, callers, settings.readTimeout(), timer);
         SseResponder sse = new SseResponder(errors);
         telemetry.countStreams(sse);
-        new OpenAiRoutes(gateway, bodies, sse, json).register(routes);
+        new OpenAiRoutes(gateway, bodies, sse, json, callers).register(routes);
         new AnthropicRoutes(gateway, bodies, sse, json).register(routes);
         new GenAiRoutes(gateway, bodies, sse).register(routes);
         new AsyncRoutes(gateway.jobs(), bodies.withCallerCheck(AsyncRoutes.submitters(callers)), json).register(routes);

@@ -1,7 +1,6 @@
 package dev.sluice.server;
 
 import dev.sluice.core.Gateway;
-import dev.sluice.core.files.FileIds;
 import dev.sluice.core.files.FileRepository;
 import dev.sluice.core.files.StoredFile;
 import dev.sluice.core.store.Store;
@@ -32,7 +31,7 @@ class PacedDownloadTest {
         Store store = new CountingStore(R2dbcStore.open(TestDatabases.h2InMemory(), 4).block(Duration.ofSeconds(30)), chunksRead);
         Gateway engine = Gateway.builder().provider(RunningGateway.mock("demo")).store(store).maxFileBytes(64L * CHUNK).build();
         try (RunningGateway gateway = RunningGateway.serve(engine, Duration.ofSeconds(1))) {
-            StoredFile file = engine.files().write(FileIds.next(), null, "big.bin", "user_data", null,
+            StoredFile file = engine.files().write("file-0123456789abcdef01234567", null, "big.bin", "user_data", null,
                     Flux.range(0, CHUNKS).map(i -> new byte[CHUNK])).block(Duration.ofSeconds(60));
             chunksRead.set(0);
 

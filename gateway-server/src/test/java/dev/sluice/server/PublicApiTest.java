@@ -29,6 +29,15 @@ class PublicApiTest {
     }
 
     @Test
+    void noServerCodeLivesInTheEnginesPackages() {
+        // Everything this module compiled, whatever its package: a class put into the engine's package would be found here.
+        JavaClasses compiled = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importUrl(SluiceServer.class.getProtectionDomain().getCodeSource().getLocation());
+        noClasses().should().resideInAPackage("dev.sluice.core..").check(compiled);
+    }
+
+    @Test
     void providerAdaptersUseOnlyTheEnginesPublicApi() {
         noClasses().should().dependOnClassesThat().resideInAPackage(INTERNAL).check(providers);
     }

@@ -4,14 +4,17 @@ import dev.sluice.core.Gateway;
 import dev.sluice.core.batches.Batch;
 import dev.sluice.core.batches.BatchRequest;
 import dev.sluice.core.batches.BatchStatus;
+import dev.sluice.core.format.Operation;
+import dev.sluice.core.format.RequestBody;
 import dev.sluice.core.jobs.AsyncJob;
 import dev.sluice.core.jobs.JobStatus;
 import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderKey;
 import dev.sluice.core.request.Caller;
 import dev.sluice.core.request.GatewayRequest;
-import dev.sluice.core.request.Operation;
-import dev.sluice.core.request.RequestBody;
+import dev.sluice.core.request.GatewayStream;
+import dev.sluice.core.format.Operation;
+import dev.sluice.core.format.RequestBody;
 import dev.sluice.core.sse.SseEvent;
 import dev.sluice.core.store.Store;
 import dev.sluice.core.store.r2dbc.R2dbcStore;
@@ -81,7 +84,8 @@ class EmbeddedGatewayTest {
                                 .flatMap(answer -> response.header("content-type", "application/json")
                                         .sendByteArray(Mono.just(answer.body())).then()))
                         .post("/ask/stream", (request, response) -> request.receive().aggregate().asByteArray()
-                                .flatMapMany(body -> gateway.stream(chat(body)))
+                                .flatMap(body -> gateway.stream(chat(body)))
+                                .flatMapMany(GatewayStream::events)
                                 .map(SseEvent::encode)
                                 .as(events -> response.header("content-type", "text/event-stream").sendByteArray(events))))
                 .bindNow();

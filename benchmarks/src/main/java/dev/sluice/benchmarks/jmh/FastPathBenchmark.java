@@ -1,6 +1,6 @@
 package dev.sluice.benchmarks.jmh;
 
-import dev.sluice.core.request.RequestBody;
+import dev.sluice.core.format.RequestBody;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

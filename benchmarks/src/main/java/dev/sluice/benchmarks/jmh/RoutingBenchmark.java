@@ -1,5 +1,7 @@
 package dev.sluice.benchmarks.jmh;
 
+import dev.sluice.core.format.Operation;
+import dev.sluice.core.format.RequestBody;
 import dev.sluice.core.internal.routing.Provider;
 import dev.sluice.core.internal.routing.Route;
 import dev.sluice.core.internal.routing.Router;
@@ -7,8 +9,6 @@ import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderKey;
 import dev.sluice.core.request.Caller;
 import dev.sluice.core.request.GatewayRequest;
-import dev.sluice.core.request.Operation;
-import dev.sluice.core.request.RequestBody;
 import dev.sluice.core.routing.ModelPattern;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

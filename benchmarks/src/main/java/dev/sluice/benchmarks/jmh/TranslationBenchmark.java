@@ -1,14 +1,14 @@
 package dev.sluice.benchmarks.jmh;
 
-import dev.sluice.core.internal.translate.ChatCodec;
-import dev.sluice.core.internal.translate.anthropic.AnthropicChatCodec;
-import dev.sluice.core.internal.translate.chat.ChatEvent;
-import dev.sluice.core.internal.translate.chat.ChatRequest;
-import dev.sluice.core.internal.translate.chat.ChatResponse;
-import dev.sluice.core.internal.translate.chat.StopReason;
-import dev.sluice.core.internal.translate.chat.Usage;
-import dev.sluice.core.internal.translate.gemini.GeminiChatCodec;
-import dev.sluice.core.internal.translate.openai.OpenAiChatCodec;
+import dev.sluice.core.format.ChatCodec;
+import dev.sluice.core.format.anthropic.AnthropicChatCodec;
+import dev.sluice.core.format.chat.ChatEvent;
+import dev.sluice.core.format.chat.ChatRequest;
+import dev.sluice.core.format.chat.ChatResponse;
+import dev.sluice.core.format.chat.StopReason;
+import dev.sluice.core.format.chat.Usage;
+import dev.sluice.core.format.gemini.GeminiChatCodec;
+import dev.sluice.core.format.openai.OpenAiChatCodec;
 import dev.sluice.core.sse.SseEvent;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

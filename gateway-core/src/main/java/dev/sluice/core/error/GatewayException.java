@@ -1,6 +1,9 @@
 package dev.sluice.core.error;
 
+import dev.sluice.core.request.CallReport;
+
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * A failure with an HTTP meaning: the status to answer with and the OpenAI-style error fields. The HTTP
@@ -12,6 +15,7 @@ public class GatewayException extends RuntimeException {
     private final String type;
     private final String code;
     private final String param;
+    private volatile CallReport report = CallReport.NONE;
 
     public GatewayException(int status, String type, String code, String param, String message) {
         this(status, type, code, param, message, null);
@@ -43,6 +47,20 @@ public class GatewayException extends RuntimeException {
     /** The request parameter at fault, or {@code null}. */
     public String param() {
         return param;
+    }
+
+    /**
+     * What the engine had learned about the request when it failed (its key, its target, its time upstream), for
+     * logs and metrics; {@link CallReport#NONE} when the failure did not come from serving a request.
+     */
+    public CallReport report() {
+        return report;
+    }
+
+    /** Set by the engine as the failure leaves it; returns this exception. */
+    public GatewayException report(CallReport report) {
+        this.report = Objects.requireNonNull(report, "report");
+        return this;
     }
 
     /** How long the caller should wait before trying again, or {@code null} when that is not the point. */

@@ -1,7 +1,6 @@
 package dev.sluice.core.files;
 
 import dev.sluice.core.error.InvalidRequestException;
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -9,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Splits a stream of chunks (a JSONL file's content) into its lines, however the chunks cut them. Lines end at
@@ -62,8 +62,10 @@ public final class JsonLines {
             // Deferred rather than a supplier: a supplier runs only on demand, so no last line would hold back the
             // completion of a subscriber that asked for exactly every line.
             // Prefetch 1: a chunk of a file is a mebibyte, so chunks are taken one at a time.
-            return chunks.concatMapIterable(splitter::split, 1)
-                    .concatWith(Mono.defer(() -> Mono.justOrEmpty(splitter.last())));
+            return chunks.<List<Line>>handle((chunk, sink) -> splitter.split(chunk)
+                            .ifPresentOrElse(sink::next, () -> sink.error(splitter.tooLong())))
+                    .concatMapIterable(lines -> lines, 1)
+                    .concatWith(Mono.defer(splitter::last));
         });
     }
 
@@ -79,65 +81,74 @@ public final class JsonLines {
             this.maxLineBytes = maxLineBytes;
         }
 
-        List<Line> split(byte[] chunk) {
+        /** The lines {@code chunk} ends; empty when one is too long (see {@link #tooLong()}). */
+        Optional<List<Line>> split(byte[] chunk) {
             List<Line> lines = new ArrayList<>();
             int start = 0;
             for (int i = 0; i < chunk.length; i++) {
                 if (chunk[i] == '\n') {
-                    lines.add(line(chunk, start, i));
+                    Optional<Line> line = line(chunk, start, i);
+                    if (line.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    lines.add(line.get());
                     start = i + 1;
                 }
             }
-            keep(chunk, start, chunk.length);
-            return lines;
+            return keep(chunk, start, chunk.length) ? Optional.of(lines) : Optional.empty();
         }
 
-        /** The line made of what is pending and {@code chunk[from, to)}, without a final {@code \r}. */
-        private Line line(byte[] chunk, int from, int to) {
-            keep(chunk, from, to);
+        /** The line made of what is pending and {@code chunk[from, to)}, without a final {@code \r}; empty when too long. */
+        private Optional<Line> line(byte[] chunk, int from, int to) {
+            if (!keep(chunk, from, to)) {
+                return Optional.empty();
+            }
             int length = pendingLength;
             if (length > 0 && pending[length - 1] == '\r') {
                 length--;
             }
             if (length > maxLineBytes) {
-                throw tooLong();
+                return Optional.empty();
             }
             Line line = new Line(++number, Arrays.copyOf(pending, length));
             pendingLength = 0;
-            return line;
+            return Optional.of(line);
         }
 
-        private void keep(byte[] chunk, int from, int to) {
+        /** Adds {@code chunk[from, to)} to the pending line; false when that makes it too long. */
+        private boolean keep(byte[] chunk, int from, int to) {
             int n = to - from;
             if (n == 0) {
-                return;
+                return true;
             }
             // One more byte is allowed for the \r of a \r\n end.
             if ((long) pendingLength + n > (long) maxLineBytes + 1) {
-                throw tooLong();
+                return false;
             }
             if (pendingLength + n > pending.length) {
                 pending = Arrays.copyOf(pending, Math.max(pendingLength + n, Math.min(maxLineBytes + 1, pending.length * 2)));
             }
             System.arraycopy(chunk, from, pending, pendingLength, n);
             pendingLength += n;
+            return true;
         }
 
-        private InvalidRequestException tooLong() {
+        /** The failure of the line being read, which is too long. */
+        InvalidRequestException tooLong() {
             return new InvalidRequestException("line " + (number + 1) + " is longer than " + maxLineBytes + " bytes", null);
         }
 
-        /** The last line, when the content does not end with a line end; {@code null} (nothing emitted) otherwise. */
-        @Nullable Line last() {
+        /** The last line, when the content does not end with a line end; nothing otherwise. */
+        Mono<Line> last() {
             if (pendingLength == 0) {
-                return null;
+                return Mono.empty();
             }
             if (pendingLength > maxLineBytes) {
-                throw tooLong();
+                return Mono.error(tooLong());
             }
             Line line = new Line(++number, Arrays.copyOf(pending, pendingLength));
             pendingLength = 0;
-            return line;
+            return Mono.just(line);
         }
     }
 }

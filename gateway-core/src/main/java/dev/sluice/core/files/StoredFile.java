@@ -9,7 +9,7 @@ import java.util.Objects;
  * A file as the Files API knows it: who owns it, what it is for, its size and its lifetime. Its content is kept
  * apart, as chunks read with {@link FileRepository#content(String)}.
  *
- * @param id         {@code file-} and 24 random hex characters ({@link FileIds#next()})
+ * @param id         {@code file-} and 24 random hex characters
  * @param ownerKeyId the id of the virtual key that created it, or {@code null} when it was created without a key
  * @param purpose    one of {@link FilePurpose}'s wire names
  * @param filename   the name it was uploaded with
@@ -38,10 +38,10 @@ public record StoredFile(
         }
     }
 
-    /** A file about to be uploaded: its size is known once its content has been written. */
-    public static StoredFile pending(@Nullable String ownerKeyId, String purpose, String filename, Instant createdAt,
+    /** A file about to be uploaded as {@code id}: its size is known once its content has been written. */
+    public static StoredFile pending(String id, @Nullable String ownerKeyId, String purpose, String filename, Instant createdAt,
             @Nullable Instant expiresAt) {
-        return new StoredFile(FileIds.next(), ownerKeyId, purpose, filename, 0, createdAt, expiresAt, null);
+        return new StoredFile(id, ownerKeyId, purpose, filename, 0, createdAt, expiresAt, null);
     }
 
     /** This file with its content's size. */

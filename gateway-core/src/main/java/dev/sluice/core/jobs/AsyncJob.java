@@ -11,7 +11,7 @@ import java.util.Objects;
  * <p>The bodies are not copied, so that large ones are not duplicated on every read: treat them as read-only.
  * {@link #equals} and {@link #hashCode} compare them by content.
  *
- * @param id              a random UUID ({@link JobIds#next()})
+ * @param id              a random version 4 UUID, unguessable
  * @param operation       the inference type path, e.g. {@code chat/completions}
  * @param ownerKeyId      the id of the virtual key that submitted the job, or {@code null} for a public job
  * @param request         the request body

@@ -109,10 +109,7 @@ public final class GatewayMetrics {
         return catalogue.contains(provider + "/" + model) ? model : MetricNames.OTHER;
     }
 
-    /**
-     * The adapter with its calls timed (latency, first event, gaps, outcome). Even with metrics off it tells each
-     * request's {@link RequestTrace} its time upstream, which the server's overhead header needs.
-     */
+    /** The adapter with its calls timed (latency, first event, gaps, outcome) when metrics are on. */
     public ProviderAdapter decorate(String provider, ProviderAdapter adapter) {
         adapter.connectionPool().ifPresent(pool -> poolGauges(provider, pool));
         return new MeteredAdapter(this, provider, adapter);

@@ -1,10 +1,10 @@
 package dev.sluice.core.metrics;
 
+import dev.sluice.core.format.Operation;
+import dev.sluice.core.format.WireFormat;
 import dev.sluice.core.provider.ConnectionPoolStats;
 import dev.sluice.core.provider.ProviderAdapter;
 import dev.sluice.core.provider.ProviderCall;
-import dev.sluice.core.provider.WireFormat;
-import dev.sluice.core.request.Operation;
 import dev.sluice.core.sse.SseEvent;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -14,9 +14,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Times one provider's calls (when metrics are on): each call to its last byte (by outcome), a stream's first event and the gaps
- * between its events; and tells the request's {@link RequestTrace} how long it spent upstream, so that the
- * gateway's own overhead can be told apart. Timers stop in {@code doFinally}, so cancelled calls count too.
+ * Times one provider's calls (when metrics are on): each call to its last byte (by outcome), a stream's first event
+ * and the gaps between its events. Timers stop in {@code doFinally}, so cancelled calls count too.
  */
 final class MeteredAdapter implements ProviderAdapter {
 
@@ -32,40 +31,32 @@ final class MeteredAdapter implements ProviderAdapter {
 
     @Override
     public Mono<byte[]> call(ProviderCall call) {
-        return Mono.deferContextual(context -> {
-            RequestTrace trace = RequestTrace.of(context);
+        if (!metrics.enabled()) {
+            return delegate.call(call);
+        }
+        return Mono.defer(() -> {
             long start = System.nanoTime();
-            trace.upstreamStarted(start);
             String[] outcome = {null};
             return delegate.call(call)
                     .doOnSuccess(body -> outcome[0] = "success")
                     .doOnError(error -> outcome[0] = GatewayMetrics.outcomeOf(error))
-                    .doFinally(signal -> {
-                        long end = System.nanoTime();
-                        trace.upstreamEnded(end);
-                        if (metrics.enabled()) {
-                            metrics.upstreamTimer(provider, model(call), "unary", outcome(signal, outcome[0]))
-                                    .record(end - start, TimeUnit.NANOSECONDS);
-                        }
-                    });
+                    .doFinally(signal -> metrics.upstreamTimer(provider, model(call), "unary", outcome(signal, outcome[0]))
+                            .record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
         });
     }
 
     @Override
     public Flux<SseEvent> stream(ProviderCall call) {
-        return Flux.deferContextual(context -> {
-            RequestTrace trace = RequestTrace.of(context);
+        if (!metrics.enabled()) {
+            return delegate.stream(call);
+        }
+        return Flux.defer(() -> {
             long start = System.nanoTime();
-            trace.upstreamStarted(start);
             String model = model(call);
             // One subscriber at a time: the events of one stream arrive in order, so plain fields suffice.
             long[] last = {0};
             String[] outcome = {null};
-            Flux<SseEvent> events = delegate.stream(call);
-            if (!metrics.enabled()) {
-                return events.doFinally(signal -> trace.upstreamEnded(System.nanoTime()));
-            }
-            return events
+            return delegate.stream(call)
                     .doOnNext(event -> {
                         long now = System.nanoTime();
                         if (last[0] == 0) {
@@ -77,12 +68,8 @@ final class MeteredAdapter implements ProviderAdapter {
                     })
                     .doOnComplete(() -> outcome[0] = "success")
                     .doOnError(error -> outcome[0] = GatewayMetrics.outcomeOf(error))
-                    .doFinally(signal -> {
-                        long end = System.nanoTime();
-                        trace.upstreamEnded(end);
-                        metrics.upstreamTimer(provider, model, "stream", outcome(signal, outcome[0]))
-                                .record(end - start, TimeUnit.NANOSECONDS);
-                    });
+                    .doFinally(signal -> metrics.upstreamTimer(provider, model, "stream", outcome(signal, outcome[0]))
+                            .record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
         });
     }
 

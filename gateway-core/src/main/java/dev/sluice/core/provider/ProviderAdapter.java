@@ -1,6 +1,8 @@
 package dev.sluice.core.provider;
 
-import dev.sluice.core.request.Operation;
+import dev.sluice.core.format.Operation;
+import dev.sluice.core.format.WireFormat;
+import dev.sluice.core.format.openai.OpenAiFormat;
 import dev.sluice.core.sse.SseEvent;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -17,8 +19,8 @@ public interface ProviderAdapter {
     Mono<byte[]> call(ProviderCall call);
 
     /**
-     * Sends a streaming call and emits its events as they arrive. The stream fails with a
-     * {@link dev.sluice.core.error.UpstreamProtocolException} when it ends before its final event.
+     * Sends a streaming call and emits its events as they arrive, as the provider sent them. The engine holds them to
+     * the rules of the adapter's format ({@link StreamRules}): where they must end, and which carry errors.
      */
     Flux<SseEvent> stream(ProviderCall call);
 
@@ -27,7 +29,7 @@ public interface ProviderAdapter {
      * and the bodies and events it emits.
      */
     default WireFormat format() {
-        return WireFormat.OPENAI;
+        return OpenAiFormat.OPENAI;
     }
 
     /** Whether this provider serves the operation at all. */

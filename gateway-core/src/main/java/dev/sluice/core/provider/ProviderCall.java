@@ -1,6 +1,6 @@
 package dev.sluice.core.provider;
 
-import dev.sluice.core.request.Operation;
+import dev.sluice.core.format.Operation;
 
 /**
  * What an adapter is asked to send: the operation, the provider's own model name, the body in the

@@ -1,6 +1,9 @@
 package dev.sluice.core.request;
 
-import dev.sluice.core.provider.WireFormat;
+import dev.sluice.core.format.Operation;
+import dev.sluice.core.format.RequestBody;
+import dev.sluice.core.format.WireFormat;
+import dev.sluice.core.format.openai.OpenAiFormat;
 
 import java.util.Objects;
 
@@ -25,7 +28,7 @@ public record GatewayRequest(Operation operation, WireFormat format, RequestBody
 
     /** A request in OpenAI's wire format. */
     public GatewayRequest(Operation operation, RequestBody body, String defaultProvider, Caller caller) {
-        this(operation, WireFormat.OPENAI, body, defaultProvider, caller);
+        this(operation, OpenAiFormat.OPENAI, body, defaultProvider, caller);
     }
 
     /** A request in OpenAI's wire format, routed by its model's prefix or by catalogue. */

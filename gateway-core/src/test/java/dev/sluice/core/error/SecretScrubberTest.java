@@ -1,5 +1,6 @@
 package dev.sluice.core.error;
 
+import dev.sluice.core.format.anthropic.AnthropicFormat;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -90,7 +91,7 @@ class SecretScrubberTest {
 
         assertThat(unreachable.getMessage()).isEqualTo("could not be reached: Connection refused: [address]");
         assertThat(new String(status.body(), StandardCharsets.UTF_8)).isEqualTo("{\"error\":{\"message\":\"bad key [redacted]\"}}");
-        assertThat(new String(ErrorEnvelope.envelope(status.withoutBody(), dev.sluice.core.provider.WireFormat.ANTHROPIC), StandardCharsets.UTF_8))
+        assertThat(new String(dev.sluice.core.format.anthropic.AnthropicFormat.ANTHROPIC.envelope(status.withoutBody()), StandardCharsets.UTF_8))
                 .contains("bad key [redacted]").doesNotContain("abcd");
     }
 }

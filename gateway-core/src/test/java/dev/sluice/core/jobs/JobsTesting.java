@@ -1,5 +1,6 @@
 package dev.sluice.core.jobs;
 
+import dev.sluice.core.internal.ids.JobIds;
 import dev.sluice.core.ExecutorSettings;
 import dev.sluice.core.store.Store;
 import dev.sluice.core.store.r2dbc.R2dbcStore;

@@ -1,6 +1,8 @@
 package dev.sluice.core.routing;
 
 import dev.sluice.core.error.InvalidRequestException;
+import dev.sluice.core.format.Operation;
+import dev.sluice.core.format.RequestBody;
 import dev.sluice.core.internal.routing.Provider;
 import dev.sluice.core.internal.routing.Route;
 import dev.sluice.core.internal.routing.Router;
@@ -10,8 +12,6 @@ import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderKey;
 import dev.sluice.core.request.Caller;
 import dev.sluice.core.request.GatewayRequest;
-import dev.sluice.core.request.Operation;
-import dev.sluice.core.request.RequestBody;
 import dev.sluice.core.sse.SseEvent;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;

@@ -1,6 +1,7 @@
 package dev.sluice.core.store;
 
 import dev.sluice.core.error.GatewayException;
+import dev.sluice.core.internal.ids.FileIds;
 import dev.sluice.core.files.FileRepository;
 import dev.sluice.core.files.StoredFile;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class NoStoreFilesTest {
 
     @Test
     void uploadingAFileFailsSayingThereIsNoStore() {
-        StoredFile file = StoredFile.pending(null, "batch", "input.jsonl", NOW, null);
+        StoredFile file = StoredFile.pending(FileIds.next(), null, "batch", "input.jsonl", NOW, null);
 
         StepVerifier.create(files.create(file, Flux.just(new byte[] {'{', '}'}), 1000))
                 .expectErrorSatisfies(error -> assertThat(error)

@@ -3,7 +3,7 @@ package dev.sluice.core.store;
 import dev.sluice.core.error.GatewayException;
 import dev.sluice.core.jobs.AsyncJob;
 import dev.sluice.core.jobs.AsyncJobRepository;
-import dev.sluice.core.jobs.JobIds;
+import dev.sluice.core.internal.ids.JobIds;
 import dev.sluice.core.jobs.JobStatus;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;

@@ -89,12 +89,9 @@ public final class VirtualKeyRoutes {
     }
 
     private Mono<Void> create(HttpServerRequest request, HttpServerResponse response, String unused) {
-        return bodies.read(request).flatMap(bytes -> {
-            VirtualKeySpec spec = spec(object(bytes));
-            return keys.create(spec)
-                    .onErrorMap(DuplicateKeyException.class, e -> conflict(e.getMessage()))
-                    .flatMap(created -> send(response, HttpResponseStatus.CREATED, views.key(created.key(), created.value())));
-        });
+        return bodies.read(request).flatMap(this::object).flatMap(this::spec).flatMap(spec -> keys.create(spec)
+                .onErrorMap(DuplicateKeyException.class, e -> conflict(e.getMessage()))
+                .flatMap(created -> send(response, HttpResponseStatus.CREATED, views.key(created.key(), created.value()))));
     }
 
     private Mono<Void> list(HttpServerRequest request, HttpServerResponse response, String unused) {
@@ -114,14 +111,13 @@ public final class VirtualKeyRoutes {
 
     /** Changes the fields the body names; {@code null} removes a limit, budget or expiry. */
     private Mono<Void> update(HttpServerRequest request, HttpServerResponse response, String name) {
-        return bodies.read(request).flatMap(bytes -> {
-            Map<String, Object> patch = object(bytes);
+        return bodies.read(request).flatMap(this::object).flatMap(patch -> {
             if (patch.containsKey("name") && !name.equals(patch.get("name"))) {
-                throw new InvalidRequestException("A virtual key cannot be renamed; create a new one instead.", "name");
+                return Mono.error(new InvalidRequestException("A virtual key cannot be renamed; create a new one instead.", "name"));
             }
             return keys.get(name)
                     .switchIfEmpty(Mono.error(() -> notFound(name)))
-                    .map(existing -> {
+                    .flatMap(existing -> {
                         Map<String, Object> merged = views.declaration(existing);
                         merged.putAll(patch);
                         return spec(merged);
@@ -149,25 +145,27 @@ public final class VirtualKeyRoutes {
                 .flatMap(usage -> send(response, HttpResponseStatus.OK, views.usage(usage)));
     }
 
-    private VirtualKeySpec spec(Map<String, Object> body) {
+    /** The key the body declares, or a 400 with what the configuration reader found wrong. */
+    private Mono<VirtualKeySpec> spec(Map<String, Object> body) {
         try {
-            return specs.apply(body);
+            return Mono.just(specs.apply(body));
         } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException(e.getMessage(), null);
+            // The configuration's reader reports a bad value only by throwing: here it becomes the request's answer.
+            return Mono.error(new InvalidRequestException(e.getMessage(), null));
         }
     }
 
+    /** The body as a JSON object, or a 400 when it is not one. */
     @SuppressWarnings("unchecked")
-    private Map<String, Object> object(byte[] bytes) {
+    private Mono<Map<String, Object>> object(byte[] bytes) {
+        Object value;
         try {
-            Object value = json.readValue(bytes, Object.class);
-            if (value instanceof Map<?, ?> map) {
-                return new LinkedHashMap<>((Map<String, Object>) map);
-            }
+            value = json.readValue(bytes, Object.class);
         } catch (IOException e) {
-            throw new InvalidRequestException("Request body is not valid JSON.", null);
+            return Mono.error(new InvalidRequestException("Request body is not valid JSON.", null));
         }
-        throw new InvalidRequestException("Request body must be a JSON object.", null);
+        return value instanceof Map<?, ?> map ? Mono.just(new LinkedHashMap<>((Map<String, Object>) map))
+                : Mono.error(new InvalidRequestException("Request body must be a JSON object.", null));
     }
 
     private Mono<Void> send(HttpServerResponse response, HttpResponseStatus status, ObjectNode body) {

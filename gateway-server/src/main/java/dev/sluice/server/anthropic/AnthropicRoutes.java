@@ -3,10 +3,10 @@ package dev.sluice.server.anthropic;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.core.Gateway;
 import dev.sluice.core.error.InvalidRequestException;
-import dev.sluice.core.provider.WireFormat;
+import dev.sluice.core.format.Operation;
+import dev.sluice.core.format.RequestBody;
+import dev.sluice.core.format.anthropic.AnthropicFormat;
 import dev.sluice.core.request.GatewayRequest;
-import dev.sluice.core.request.Operation;
-import dev.sluice.core.request.RequestBody;
 import dev.sluice.server.async.AsyncHeaders;
 import dev.sluice.server.http.BodyReader;
 import dev.sluice.server.http.CallerHeaders;
@@ -29,6 +29,7 @@ public final class AnthropicRoutes {
 
     /** The provider an unprefixed model means on these routes. */
     public static final String INTEGRATION_PROVIDER = "anthropic";
+    private static final String PREFIX = AnthropicFormat.ANTHROPIC.routePrefix();
 
     private final Gateway gateway;
     private final BodyReader bodies;
@@ -39,12 +40,12 @@ public final class AnthropicRoutes {
         this.gateway = gateway;
         this.bodies = bodies;
         this.sse = sse;
-        this.jobs = new AnthropicJobs(gateway.jobs(), json);
+        this.jobs = new AnthropicJobs(gateway.jobs());
     }
 
     public void register(HttpRoutes routes) {
-        routes.post("/anthropic/v1/messages", this::messages);
-        routes.post("/anthropic/v1/messages/count_tokens", this::countTokens);
+        routes.post(PREFIX + "/v1/messages", this::messages);
+        routes.post(PREFIX + "/v1/messages/count_tokens", this::countTokens);
     }
 
     private Mono<Void> messages(HttpServerRequest request, HttpServerResponse response) {
@@ -60,9 +61,9 @@ public final class AnthropicRoutes {
                 return jobs.submit(response, call, headers);
             }
             if (call.stream()) {
-                return sse.send(response, gateway.stream(call), WireFormat.ANTHROPIC);
+                return sse.send(response, gateway.stream(call), AnthropicFormat.ANTHROPIC);
             }
-            return gateway.call(call).flatMap(answer -> Json.ok(ServedHeaders.on(response, answer.served()), answer.body()));
+            return gateway.call(call).flatMap(answer -> Json.ok(ServedHeaders.on(response, answer), answer.body()));
         });
     }
 
@@ -73,11 +74,11 @@ public final class AnthropicRoutes {
                     + AsyncHeaders.ASYNC + "'.", null));
         }
         return bodies.read(request).flatMap(bytes -> gateway.call(anthropicRequest(Operation.COUNT_TOKENS, bytes, headers))
-                .flatMap(answer -> Json.ok(ServedHeaders.on(response, answer.served()), answer.body())));
+                .flatMap(answer -> Json.ok(ServedHeaders.on(response, answer), answer.body())));
     }
 
     private static GatewayRequest anthropicRequest(Operation operation, byte[] bytes, HttpHeaders headers) {
-        return new GatewayRequest(operation, WireFormat.ANTHROPIC, RequestBody.parse(bytes), INTEGRATION_PROVIDER,
+        return new GatewayRequest(operation, AnthropicFormat.ANTHROPIC, RequestBody.parse(bytes), INTEGRATION_PROVIDER,
                 CallerHeaders.from(headers));
     }
 }

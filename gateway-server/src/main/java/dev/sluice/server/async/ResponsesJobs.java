@@ -1,13 +1,14 @@
 package dev.sluice.server.async;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.core.error.InvalidRequestException;
+import dev.sluice.core.format.Operation;
+import dev.sluice.core.format.openai.OpenAiFormat;
+import dev.sluice.core.format.openai.ResponsesJobAnswers;
 import dev.sluice.core.jobs.AsyncJob;
 import dev.sluice.core.jobs.AsyncJobService;
 import dev.sluice.core.jobs.JobStatus;
 import dev.sluice.core.request.Caller;
 import dev.sluice.core.request.GatewayRequest;
-import dev.sluice.core.request.Operation;
 import dev.sluice.server.http.CallerHeaders;
 import dev.sluice.server.http.HttpRoutes;
 import dev.sluice.server.http.Json;
@@ -28,17 +29,14 @@ import java.util.Objects;
 public final class ResponsesJobs {
 
     private final AsyncJobService jobs;
-    private final ObjectMapper json;
-    private final ResponseObjects objects;
 
-    public ResponsesJobs(AsyncJobService jobs, ObjectMapper json) {
+    public ResponsesJobs(AsyncJobService jobs) {
         this.jobs = jobs;
-        this.json = json;
-        this.objects = new ResponseObjects(json);
     }
 
     public void register(HttpRoutes routes) {
-        for (String base : new String[] {"/v1/responses", "/openai/v1/responses", "/openai/responses"}) {
+        String prefix = OpenAiFormat.OPENAI.routePrefix();
+        for (String base : new String[] {"/v1/responses", prefix + "/v1/responses", prefix + "/responses"}) {
             routes.add(HttpMethod.GET, base + "/{id}", (request, response, params) ->
                     find(pathId(params), request.requestHeaders()).flatMap(job -> send(response, job)));
             routes.add(HttpMethod.POST, base + "/{id}/cancel", (request, response, params) ->
@@ -80,6 +78,6 @@ public final class ResponsesJobs {
     }
 
     private Mono<Void> send(HttpServerResponse response, AsyncJob job) {
-        return Json.ok(response, Json.bytes(json, objects.of(job)));
+        return Json.ok(response, ResponsesJobAnswers.of(job));
     }
 }

@@ -16,7 +16,6 @@ import dev.sluice.server.http.HttpRoutes;
 import dev.sluice.server.http.Json;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -26,12 +25,15 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The OpenAI Batch API: {@code POST /v1/batches}, {@code GET /v1/batches/{id}}, {@code GET /v1/batches},
  * {@code POST /v1/batches/{id}/cancel}. The gateway runs the batches itself, for any provider.
  */
+// Route parameters the path pattern guarantees, and absent options the services take as null: declared once the
+// services\' public methods say which parameters may be absent (issue 17 follow-up).
+@SuppressWarnings("NullAway")
 public final class BatchRoutes {
 
     private final BatchService batches;
@@ -50,94 +52,110 @@ public final class BatchRoutes {
         routes.add(HttpMethod.POST, "/v1/batches", (request, response, params) -> create(request, response));
         routes.add(HttpMethod.GET, "/v1/batches", (request, response, params) -> list(request, response));
         routes.add(HttpMethod.GET, "/v1/batches/{id}", (request, response, params) ->
-                batches.get(pathId(params), CallerHeaders.from(request.requestHeaders()))
-                        .switchIfEmpty(Mono.error(() -> notFound(pathId(params))))
+                batches.get(params.get("id"), CallerHeaders.from(request.requestHeaders()))
+                        .switchIfEmpty(Mono.error(() -> notFound(params.get("id"))))
                         .flatMap(batch -> send(response, batch)));
         routes.add(HttpMethod.POST, "/v1/batches/{id}/cancel", (request, response, params) ->
-                batches.cancel(pathId(params), CallerHeaders.from(request.requestHeaders()))
-                        .switchIfEmpty(Mono.error(() -> notFound(pathId(params))))
+                batches.cancel(params.get("id"), CallerHeaders.from(request.requestHeaders()))
+                        .switchIfEmpty(Mono.error(() -> notFound(params.get("id"))))
                         .flatMap(batch -> send(response, batch)));
-    }
-
-    /** The {@code {id}} of the path: there whenever one of these routes matched. */
-    private static String pathId(Map<String, String> params) {
-        return Objects.requireNonNull(params.get("id"), "id");
     }
 
     private Mono<Void> create(HttpServerRequest request, HttpServerResponse response) {
-        return bodies.read(request).flatMap(bytes -> batches.create(CallerHeaders.from(request.requestHeaders()), batchRequest(bytes)))
+        return bodies.read(request).flatMap(this::batchRequest)
+                .flatMap(body -> batches.create(CallerHeaders.from(request.requestHeaders()), body))
                 .flatMap(batch -> send(response, batch));
     }
 
     private Mono<Void> list(HttpServerRequest request, HttpServerResponse response) {
         Map<String, List<String>> query = new QueryStringDecoder(request.uri()).parameters();
-        List<String> afters = query.get("after");
-        String after = afters != null ? afters.getFirst() : null;
-        List<String> limits = query.get("limit");
+        String after = query.containsKey("after") ? query.get("after").getFirst() : null;
         int limit;
         try {
-            limit = limits != null ? Integer.parseInt(limits.getFirst()) : 20;
+            limit = query.containsKey("limit") ? Integer.parseInt(query.get("limit").getFirst()) : 20;
         } catch (NumberFormatException e) {
-            return Mono.error(new InvalidRequestException("limit: " + limits.getFirst() + " (expected: 1 to 100)", "limit"));
+            return Mono.error(new InvalidRequestException("limit: " + query.get("limit").getFirst() + " (expected: 1 to 100)", "limit"));
         }
         return batches.list(CallerHeaders.from(request.requestHeaders()), after, limit)
                 .flatMap(page -> Json.ok(response, Json.bytes(json, listObject(page))));
     }
 
-    private BatchRequest batchRequest(byte[] bytes) {
+    /** The batch the body asks for, or a 400 naming the first thing wrong with it. */
+    private Mono<BatchRequest> batchRequest(byte[] bytes) {
         JsonNode body;
         try {
             body = json.readTree(bytes);
         } catch (IOException e) {
-            throw new InvalidRequestException("Request body is not valid JSON.", null);
+            return Mono.error(new InvalidRequestException("Request body is not valid JSON.", null));
         }
         if (body == null || !body.isObject()) {
-            throw new InvalidRequestException("Request body must be a JSON object.", null);
+            return Mono.error(new InvalidRequestException("Request body must be a JSON object.", null));
         }
-        return new BatchRequest(text(body, "input_file_id"), text(body, "endpoint"), text(body, "completion_window"),
-                metadata(body.get("metadata")), outputExpiresAfter(body.get("output_expires_after")));
+        Optional<InvalidRequestException> problem = textProblem(body, "input_file_id")
+                .or(() -> textProblem(body, "endpoint"))
+                .or(() -> textProblem(body, "completion_window"))
+                .or(() -> metadataProblem(body.get("metadata")))
+                .or(() -> outputExpiresAfterProblem(body.get("output_expires_after")));
+        if (problem.isPresent()) {
+            return Mono.error(problem.get());
+        }
+        return Mono.just(new BatchRequest(body.get("input_file_id").asText(), body.get("endpoint").asText(),
+                body.get("completion_window").asText(), metadata(body.get("metadata")),
+                outputExpiresAfter(body.get("output_expires_after"))));
     }
 
-    private static String text(JsonNode body, String field) {
+    /** What is wrong with a required text field, if anything. */
+    private static Optional<InvalidRequestException> textProblem(JsonNode body, String field) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
-            throw new InvalidRequestException("Missing required parameter: '" + field + "'.", field);
+            return Optional.of(new InvalidRequestException("Missing required parameter: '" + field + "'.", field));
         }
         if (!value.isTextual()) {
-            throw new InvalidRequestException("'" + field + "' must be a string.", field);
+            return Optional.of(new InvalidRequestException("'" + field + "' must be a string.", field));
         }
         if (value.asText().chars().anyMatch(Character::isISOControl)) {
             // These are looked up in the store, and PostgreSQL refuses text with a NUL in it.
-            throw new InvalidRequestException("'" + field + "' holds a control character.", field);
+            return Optional.of(new InvalidRequestException("'" + field + "' holds a control character.", field));
         }
-        return value.asText();
+        return Optional.empty();
     }
 
-    private static Map<String, String> metadata(JsonNode metadata) {
-        Map<String, String> values = new LinkedHashMap<>();
+    /** What is wrong with {@code metadata}, if anything: it is absent, or an object of strings. */
+    private static Optional<InvalidRequestException> metadataProblem(JsonNode metadata) {
         if (metadata == null || metadata.isNull()) {
-            return values;
+            return Optional.empty();
         }
         if (!metadata.isObject()) {
-            throw new InvalidRequestException("'metadata' must be an object of strings.", "metadata");
+            return Optional.of(new InvalidRequestException("'metadata' must be an object of strings.", "metadata"));
         }
-        metadata.properties().forEach(entry -> {
-            if (!entry.getValue().isTextual()) {
-                throw new InvalidRequestException("metadata." + entry.getKey() + " must be a string.", "metadata");
-            }
-            values.put(entry.getKey(), entry.getValue().asText());
-        });
+        return metadata.properties().stream()
+                .filter(entry -> !entry.getValue().isTextual())
+                .findFirst()
+                .map(entry -> new InvalidRequestException("metadata." + entry.getKey() + " must be a string.", "metadata"));
+    }
+
+    /** The metadata of a body whose {@link #metadataProblem} is empty. */
+    private static Map<String, String> metadata(JsonNode metadata) {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (metadata != null && !metadata.isNull()) {
+            metadata.properties().forEach(entry -> values.put(entry.getKey(), entry.getValue().asText()));
+        }
         return values;
     }
 
-    private static @Nullable Duration outputExpiresAfter(@Nullable JsonNode value) {
-        if (value == null || value.isNull()) {
-            return null;
+    /** What is wrong with {@code output_expires_after}, if anything: it is absent, or {@code created_at} plus seconds. */
+    private static Optional<InvalidRequestException> outputExpiresAfterProblem(JsonNode value) {
+        if (value == null || value.isNull()
+                || value.isObject() && "created_at".equals(value.path("anchor").asText()) && value.path("seconds").canConvertToLong()) {
+            return Optional.empty();
         }
-        if (!value.isObject() || !"created_at".equals(value.path("anchor").asText()) || !value.path("seconds").canConvertToLong()) {
-            throw new InvalidRequestException("output_expires_after must be {\"anchor\":\"created_at\",\"seconds\":N}.", "output_expires_after");
-        }
-        return Duration.ofSeconds(value.path("seconds").asLong());
+        return Optional.of(new InvalidRequestException("output_expires_after must be {\"anchor\":\"created_at\",\"seconds\":N}.",
+                "output_expires_after"));
+    }
+
+    /** The window of a body whose {@link #outputExpiresAfterProblem} is empty; {@code null} when it sets none. */
+    private static Duration outputExpiresAfter(JsonNode value) {
+        return value == null || value.isNull() ? null : Duration.ofSeconds(value.path("seconds").asLong());
     }
 
     private ObjectNode listObject(BatchPage page) {

@@ -17,7 +17,6 @@ import dev.sluice.server.http.Json;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.netty.http.server.HttpServerRequest;
@@ -28,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -36,6 +34,9 @@ import java.util.Optional;
  * {@code GET /v1/files/{id}}, {@code GET /v1/files/{id}/content} (streamed back), {@code DELETE /v1/files/{id}}.
  * A file belongs to the virtual key that uploaded it.
  */
+// Route parameters the path pattern guarantees, and absent options the services take as null: declared once the
+// services\' public methods say which parameters may be absent (issue 17 follow-up).
+@SuppressWarnings("NullAway")
 public final class FileRoutes {
 
     private final FileService files;
@@ -64,27 +65,20 @@ public final class FileRoutes {
     public void register(HttpRoutes routes) {
         routes.upload("/v1/files", (request, response, params) -> upload(request, response));
         routes.add(HttpMethod.GET, "/v1/files", (request, response, params) -> list(request, response));
-        routes.add(HttpMethod.GET, "/v1/files/{id}", (request, response, params) -> find(request, pathId(params))
+        routes.add(HttpMethod.GET, "/v1/files/{id}", (request, response, params) -> find(request, params.get("id"))
                 .flatMap(file -> Json.ok(response, Json.bytes(json, fileObject(file)))));
-        routes.add(HttpMethod.GET, "/v1/files/{id}/content", (request, response, params) -> find(request, pathId(params))
+        routes.add(HttpMethod.GET, "/v1/files/{id}/content", (request, response, params) -> find(request, params.get("id"))
                 .flatMap(file -> content(response, file)));
         routes.add(HttpMethod.DELETE, "/v1/files/{id}", (request, response, params) ->
-                files.delete(pathId(params), CallerHeaders.from(request.requestHeaders()))
-                        .switchIfEmpty(Mono.error(() -> notFound(pathId(params))))
+                callers.check(request).then(files.delete(params.get("id"), CallerHeaders.from(request.requestHeaders())))
+                        .switchIfEmpty(Mono.error(() -> notFound(params.get("id"))))
                         .flatMap(file -> Json.ok(response, Json.bytes(json, json.createObjectNode()
                                 .put("id", file.id()).put("object", "file").put("deleted", true)))));
     }
 
-    /** The {@code {id}} of the path: there whenever one of these routes matched. */
-    private static String pathId(Map<String, String> params) {
-        return Objects.requireNonNull(params.get("id"), "id");
-    }
-
-    // FileService takes null for an unnamed upload and for the purpose's default expiry until its rework declares it.
-    @SuppressWarnings("NullAway")
     private Mono<Void> upload(HttpServerRequest request, HttpServerResponse response) {
         // The caller is refused, and the upload's memory held, before a byte of the body is read.
-        Mono<MultipartForm> read = inflight.closingOnFailure(callers.check(request.requestHeaders())
+        Mono<MultipartForm> read = inflight.closingOnFailure(callers.check(request)
                 .then(inflight.reserve(MultipartForm.MEMORY_PER_UPLOAD))
                 .then(MultipartForm.read(request, files.maxBytes()).timeout(uploadTimeout, Mono.error(() -> timedOut(uploadTimeout)), timer)));
         return read.flatMap(form -> {
@@ -97,21 +91,15 @@ public final class FileRoutes {
                 form.discard();
                 return Mono.error(new InvalidRequestException("Missing required parameter: 'purpose'.", "purpose"));
             }
-            Duration expiresAfter;
-            try {
-                expiresAfter = expiresAfter(form.fields());
-            } catch (InvalidRequestException e) {
-                form.discard();
-                return Mono.error(e);
-            }
-            return files.upload(CallerHeaders.from(request.requestHeaders()), form.filename(), purpose, expiresAfter, form.content())
-                    .doFinally(signal -> form.discard())
+            return expiresAfter(form.fields())
+                    .doOnError(refused -> form.discard())
+                    .flatMap(expiresAfter -> files.upload(CallerHeaders.from(request.requestHeaders()), form.filename(), purpose,
+                                    expiresAfter.orElse(null), form.content())
+                            .doFinally(signal -> form.discard()))
                     .flatMap(file -> Json.ok(response, Json.bytes(json, fileObject(file))));
         });
     }
 
-    // FileService takes null for "any purpose" and "from the start" until its rework declares it.
-    @SuppressWarnings("NullAway")
     private Mono<Void> list(HttpServerRequest request, HttpServerResponse response) {
         Map<String, List<String>> query = new QueryStringDecoder(request.uri()).parameters();
         int limit = intParameter(query, "limit", 20);
@@ -119,13 +107,15 @@ public final class FileRoutes {
         if (!order.equals("asc") && !order.equals("desc")) {
             return Mono.error(new InvalidRequestException("order: " + order + " (expected: asc or desc)", "order"));
         }
-        return files.list(CallerHeaders.from(request.requestHeaders()), parameter(query, "purpose").orElse(null), limit,
-                        parameter(query, "after").orElse(null), order.equals("asc"))
+        return files.list(CallerHeaders.from(request.requestHeaders()), parameter(query, "purpose", null), limit,
+                        parameter(query, "after", null), order.equals("asc"))
+                // Listed: the caller's key was usable, and its name is for the access log.
+                .flatMap(page -> callers.check(request).thenReturn(page))
                 .flatMap(page -> Json.ok(response, Json.bytes(json, listObject(page))));
     }
 
     private Mono<StoredFile> find(HttpServerRequest request, String id) {
-        return files.get(id, CallerHeaders.from(request.requestHeaders())).switchIfEmpty(Mono.error(() -> notFound(id)));
+        return callers.check(request).then(files.get(id, CallerHeaders.from(request.requestHeaders()))).switchIfEmpty(Mono.error(() -> notFound(id)));
     }
 
     private Mono<Void> content(HttpServerResponse response, StoredFile file) {
@@ -143,20 +133,21 @@ public final class FileRoutes {
                 "The upload did not arrive within " + uploadTimeout.toSeconds() + " seconds (server.upload_timeout_seconds).");
     }
 
-    /** {@code expires_after[anchor]=created_at} and {@code expires_after[seconds]=N}, or {@code null}. */
-    private static @Nullable Duration expiresAfter(Map<String, String> fields) {
+    /** {@code expires_after[anchor]=created_at} and {@code expires_after[seconds]=N}, empty when neither is given, or a 400. */
+    private static Mono<Optional<Duration>> expiresAfter(Map<String, String> fields) {
         String anchor = fields.get("expires_after[anchor]");
         String seconds = fields.get("expires_after[seconds]");
         if (anchor == null && seconds == null) {
-            return null;
+            return Mono.just(Optional.empty());
         }
         if (!"created_at".equals(anchor)) {
-            throw new InvalidRequestException("expires_after[anchor]: " + anchor + " (expected: created_at)", "expires_after");
+            return Mono.error(new InvalidRequestException("expires_after[anchor]: " + anchor + " (expected: created_at)", "expires_after"));
         }
         try {
-            return Duration.ofSeconds(Long.parseLong(String.valueOf(seconds).strip()));
+            return Mono.just(Optional.of(Duration.ofSeconds(Long.parseLong(String.valueOf(seconds).strip()))));
         } catch (NumberFormatException e) {
-            throw new InvalidRequestException("expires_after[seconds]: " + seconds + " (expected: a whole number of seconds)", "expires_after");
+            return Mono.error(new InvalidRequestException("expires_after[seconds]: " + seconds
+                    + " (expected: a whole number of seconds)", "expires_after"));
         }
     }
 
@@ -186,22 +177,16 @@ public final class FileRoutes {
         return list;
     }
 
-    /** The query parameter's first value; empty when it is missing or blank. */
-    static Optional<String> parameter(Map<String, List<String>> query, String name) {
-        List<String> values = query.get(name);
-        return values == null || values.isEmpty() || values.getFirst().isBlank() ? Optional.empty() : Optional.of(values.getFirst());
-    }
-
     static String parameter(Map<String, List<String>> query, String name, String fallback) {
-        return parameter(query, name).orElse(fallback);
+        List<String> values = query.get(name);
+        return values == null || values.isEmpty() || values.getFirst().isBlank() ? fallback : values.getFirst();
     }
 
     static int intParameter(Map<String, List<String>> query, String name, int fallback) {
-        Optional<String> present = parameter(query, name);
-        if (present.isEmpty()) {
+        String value = parameter(query, name, null);
+        if (value == null) {
             return fallback;
         }
-        String value = present.get();
         try {
             return Integer.parseInt(value);
         } catch (NumberFormatException e) {

@@ -65,7 +65,7 @@ record MultipartForm(Map<String, String> fields, @Nullable String filename, @Nul
                     .concatMap(part -> {
                         // Released before a refusal goes on (it cancels the decoder, which then releases its parts), once.
                         Runnable release = releaseOnce(part);
-                        return Mono.fromRunnable(() -> parts.take(part))
+                        return Mono.defer(() -> parts.take(part))
                                 .subscribeOn(Schedulers.boundedElastic())
                                 .doOnTerminate(release)
                                 .doOnCancel(release);
@@ -108,21 +108,23 @@ record MultipartForm(Map<String, String> fields, @Nullable String filename, @Nul
             this.maxBytes = maxBytes;
         }
 
-        void take(HttpData part) {
+        /** Takes the part into the form; fails with the refusal of a part the form may not have. */
+        Mono<Void> take(HttpData part) {
             if (discarded) {
-                return;
+                return Mono.empty();
             }
             if (++count > MAX_PARTS) {
-                throw new InvalidRequestException("The form has more than " + MAX_PARTS + " parts (expected: 'file', 'purpose'"
-                        + " and the optional 'expires_after[anchor]' and 'expires_after[seconds]').", null);
+                return Mono.error(new InvalidRequestException("The form has more than " + MAX_PARTS + " parts (expected: 'file',"
+                        + " 'purpose' and the optional 'expires_after[anchor]' and 'expires_after[seconds]').", null));
             }
             try {
                 if (part instanceof FileUpload upload && upload.getName().equals("file")) {
                     if (form != null) {
-                        throw new InvalidRequestException("The form has more than one 'file' part (expected: exactly one).", "file");
+                        return Mono.error(new InvalidRequestException("The form has more than one 'file' part (expected: exactly one).",
+                                "file"));
                     }
                     if (upload.length() > maxBytes) {
-                        throw tooLarge(maxBytes);
+                        return Mono.error(tooLarge(maxBytes));
                     }
                     form = new MultipartForm(fields, upload.getFilename(), keep(upload), upload.length());
                     if (discarded) {
@@ -130,13 +132,14 @@ record MultipartForm(Map<String, String> fields, @Nullable String filename, @Nul
                     }
                 } else if (!(part instanceof FileUpload)) {
                     if (part.length() > MAX_FIELD_BYTES) {
-                        throw new InvalidRequestException("Form field '" + part.getName() + "' is larger than " + MAX_FIELD_BYTES
-                                + " bytes.", part.getName());
+                        return Mono.error(new InvalidRequestException("Form field '" + part.getName() + "' is larger than "
+                                + MAX_FIELD_BYTES + " bytes.", part.getName()));
                     }
                     fields.put(part.getName(), part.getString(StandardCharsets.UTF_8));
                 }
+                return Mono.empty();
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                return Mono.error(new UncheckedIOException(e));
             }
         }
 

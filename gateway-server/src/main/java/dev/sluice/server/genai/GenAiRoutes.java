@@ -3,10 +3,10 @@ package dev.sluice.server.genai;
 import dev.sluice.core.Gateway;
 import dev.sluice.core.error.GatewayException;
 import dev.sluice.core.error.InvalidRequestException;
-import dev.sluice.core.provider.WireFormat;
+import dev.sluice.core.format.Operation;
+import dev.sluice.core.format.RequestBody;
+import dev.sluice.core.format.gemini.GeminiFormat;
 import dev.sluice.core.request.GatewayRequest;
-import dev.sluice.core.request.Operation;
-import dev.sluice.core.request.RequestBody;
 import dev.sluice.server.async.AsyncHeaders;
 import dev.sluice.server.http.BodyReader;
 import dev.sluice.server.http.CallerHeaders;
@@ -46,7 +46,7 @@ public final class GenAiRoutes {
 
     public void register(HttpRoutes routes) {
         for (String version : List.of("v1beta", "v1")) {
-            routes.add(HttpMethod.POST, "/genai/" + version + "/models/{call...}",
+            routes.add(HttpMethod.POST, GeminiFormat.GEMINI.routePrefix() + "/" + version + "/models/{call...}",
                     (request, response, params) -> serve(request, response, params.get("call")));
         }
     }
@@ -79,12 +79,12 @@ public final class GenAiRoutes {
             return Mono.error(new InvalidRequestException("streamGenerateContent is served as server-sent events only: add ?alt=sse.", "alt"));
         }
         return bodies.read(request).flatMap(bytes -> {
-            GatewayRequest gatewayRequest = new GatewayRequest(operation, WireFormat.GEMINI, RequestBody.parse(bytes, model, stream),
+            GatewayRequest gatewayRequest = new GatewayRequest(operation, GeminiFormat.GEMINI, RequestBody.parse(bytes, model, stream),
                     INTEGRATION_PROVIDER, CallerHeaders.from(request.requestHeaders()));
             if (stream) {
-                return sse.send(response, gateway.stream(gatewayRequest), WireFormat.GEMINI);
+                return sse.send(response, gateway.stream(gatewayRequest), GeminiFormat.GEMINI);
             }
-            return gateway.call(gatewayRequest).flatMap(answer -> Json.ok(ServedHeaders.on(response, answer.served()), answer.body()));
+            return gateway.call(gatewayRequest).flatMap(answer -> Json.ok(ServedHeaders.on(response, answer), answer.body()));
         });
     }
 

@@ -51,7 +51,7 @@ public final class BodyReader {
     }
 
     public Mono<byte[]> read(HttpServerRequest request) {
-        return inflight.closingOnFailure(callers.check(request.requestHeaders()).then(Mono.deferContextual(context -> {
+        return inflight.closingOnFailure(callers.check(request).then(Mono.deferContextual(context -> {
             InflightBodies.Hold scoped = inflight.holdOf(context);
             if (scoped != null) {
                 return readHeld(request, scoped);

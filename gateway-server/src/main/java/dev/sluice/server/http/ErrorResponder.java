@@ -1,8 +1,8 @@
 package dev.sluice.server.http;
 
-import dev.sluice.core.error.ErrorEnvelope;
 import dev.sluice.core.error.GatewayException;
-import dev.sluice.core.provider.WireFormat;
+import dev.sluice.core.format.WireFormat;
+import dev.sluice.core.format.WireFormats;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import org.slf4j.Logger;
@@ -12,19 +12,22 @@ import reactor.netty.channel.AbortedException;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * Writes errors in the error shape of the route's wire format ({@link ErrorEnvelope}). An upstream error that already
- * is such an envelope is passed back byte for byte, with the provider's status.
+ * Writes errors in the error shape of the route's wire format ({@link WireFormat#errorBody}). An upstream error that
+ * already is such an envelope is passed back byte for byte, with the provider's status.
  */
 public final class ErrorResponder {
 
     private static final Logger log = LoggerFactory.getLogger(ErrorResponder.class);
 
-    /** The wire format of the routes under this path: {@code /anthropic/...} and {@code /genai/...} have their own. */
-    public static WireFormat formatOf(String path) {
-        if (path.startsWith("/anthropic/")) {
-            return WireFormat.ANTHROPIC;
-        }
-        return path.startsWith("/genai/") ? WireFormat.GEMINI : WireFormat.OPENAI;
+    private final WireFormats formats;
+
+    public ErrorResponder(WireFormats formats) {
+        this.formats = formats;
+    }
+
+    /** The wire format of the routes under this path: each format's integration routes have their own prefix. */
+    public WireFormat formatOf(String path) {
+        return formats.ofPath(path);
     }
 
     /**
@@ -32,6 +35,10 @@ public final class ErrorResponder {
      * has gone away, where nobody is left to hear it.
      */
     public Mono<Void> send(HttpServerResponse response, Throwable error, WireFormat format) {
+        if (error instanceof GatewayException refusal) {
+            // What the engine learned before it refused or failed (the key, the target) is for the access log.
+            ExchangeReport.of(response).record(refusal.report());
+        }
         if (error instanceof AbortedException) {
             log.debug("the caller closed its connection before the answer: {}", error.getMessage());
             return Mono.empty();
@@ -40,7 +47,7 @@ public final class ErrorResponder {
             return Mono.empty();
         }
         GatewayException failure = asGatewayException(error);
-        byte[] body = ErrorEnvelope.bodyOf(failure, format);
+        byte[] body = format.errorBody(failure);
         if (failure.retryAfter() != null) {
             response.header(HttpHeaderNames.RETRY_AFTER, Long.toString(Math.max(1, (failure.retryAfter().toMillis() + 999) / 1000)));
         }
@@ -53,7 +60,7 @@ public final class ErrorResponder {
 
     /** The error as a new envelope of the format, for a final in-band stream event. */
     public byte[] envelope(Throwable error, WireFormat format) {
-        return ErrorEnvelope.envelope(asGatewayException(error), format);
+        return format.envelope(asGatewayException(error));
     }
 
     /** The failure as the gateway reports it; anything unexpected is logged once here and becomes a 500. */

@@ -2,7 +2,7 @@ package dev.sluice.server.http;
 
 import dev.sluice.core.error.GatewayException;
 import dev.sluice.core.error.InvalidRequestException;
-import dev.sluice.core.provider.WireFormat;
+import dev.sluice.core.format.WireFormat;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import org.reactivestreams.Publisher;
@@ -107,13 +107,13 @@ public final class HttpRoutes implements BiFunction<HttpServerRequest, HttpServe
     public Publisher<Void> apply(HttpServerRequest request, HttpServerResponse response) {
         // Whatever fails, even before a handler runs, is answered in the route's error shape, never a dropped connection.
         return Mono.defer(() -> route(request, response))
-                .onErrorResume(error -> errors.send(response, error, ErrorResponder.formatOf(RequestTarget.path(request.uri()))));
+                .onErrorResume(error -> errors.send(response, error, errors.formatOf(RequestTarget.path(request.uri()))));
     }
 
     private Mono<Void> route(HttpServerRequest request, HttpServerResponse response) {
         String uri = request.uri();
         String path = RequestTarget.path(uri);
-        WireFormat format = ErrorResponder.formatOf(path);
+        WireFormat format = errors.formatOf(path);
         HttpHeaders headers = request.requestHeaders();
         if (!RequestTarget.escapesWellFormed(uri)) {
             return errors.send(response, new InvalidRequestException("The request URL has a malformed escape: '%' must be followed "

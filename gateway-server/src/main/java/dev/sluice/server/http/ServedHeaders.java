@@ -1,5 +1,6 @@
 package dev.sluice.server.http;
 
+import dev.sluice.core.request.GatewayResponse;
 import dev.sluice.core.request.Served;
 import reactor.netty.http.server.HttpServerResponse;
 
@@ -14,6 +15,12 @@ public final class ServedHeaders {
     public static final String FALLBACK_INDEX = "x-sluice-fallback-index";
 
     private ServedHeaders() {
+    }
+
+    /** Adds the headers of a unary answer, and keeps its report for the request's access log and metrics. */
+    public static HttpServerResponse on(HttpServerResponse response, GatewayResponse answer) {
+        ExchangeReport.of(response).record(answer.report());
+        return on(response, answer.served());
     }
 
     /** Adds the headers to a response not yet sent; nothing when {@code served} is {@code null}. */

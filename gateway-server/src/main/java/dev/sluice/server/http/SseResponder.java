@@ -1,8 +1,7 @@
 package dev.sluice.server.http;
 
-import dev.sluice.core.error.UpstreamProtocolException;
-import dev.sluice.core.provider.WireFormat;
-import dev.sluice.core.request.ServedBy;
+import dev.sluice.core.format.WireFormat;
+import dev.sluice.core.request.GatewayStream;
 import dev.sluice.core.sse.SseEvent;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -14,8 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Relays a stream of events to the caller. The 200 is committed only when the first event arrives, so a
- * failure before it is an ordinary error response; a failure after it becomes a final in-band event.
+ * Relays a stream of events to the caller. The 200 is committed only when the engine hands over the stream, which it
+ * does once the first event arrived, so a failure before it is an ordinary error response; a failure after it becomes
+ * a final in-band event.
  * Every event is flushed on its own, and cancelling the response (the caller left) cancels the source. The response
  * says who serves the stream ({@link ServedHeaders}).
  */
@@ -38,26 +38,18 @@ public final class SseResponder {
      *               response, after it as a final event ({@code event: error} for OpenAI and Anthropic, an unnamed
      *               event carrying the error object for Gemini)
      */
-    public Mono<Void> send(HttpServerResponse response, Flux<SseEvent> events, WireFormat format) {
-        ServedBy servedBy = new ServedBy();
-        return events
-                // The engine says who serves the stream before its first event: read when committing on that event.
-                .contextWrite(context -> context.put(ServedBy.KEY, servedBy))
-                .switchOnFirst((first, all) -> {
-                    if (first.isOnError()) {
-                        return Mono.error(first.getThrowable());
-                    }
-                    if (!first.hasValue()) {
-                        return Mono.error(new UpstreamProtocolException("unknown", "The provider ended the stream without sending any event."));
-                    }
-                    ServedHeaders.on(response, servedBy.get())
+    public Mono<Void> send(HttpServerResponse response, Mono<GatewayStream> stream, WireFormat format) {
+        return stream
+                .flatMap(served -> {
+                    // Before the headers go out: their overhead header excludes the time upstream so far.
+                    ExchangeReport.of(response).follow(served);
+                    ServedHeaders.on(response, served.served())
                             .header(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
                             .header(HttpHeaderNames.CACHE_CONTROL, "no-cache")
                             .header("X-Accel-Buffering", "no");
-                    Flux<SseEvent> withFinalError = all.onErrorResume(error -> Mono.just(errorEvent(error, format)));
-                    return response.send(withFinalError.map(event -> Unpooled.wrappedBuffer(event.encode())), buffer -> true);
+                    Flux<SseEvent> withFinalError = served.events().onErrorResume(error -> Mono.just(errorEvent(error, format)));
+                    return response.send(withFinalError.map(event -> Unpooled.wrappedBuffer(event.encode())), buffer -> true).then();
                 })
-                .then()
                 .onErrorResume(error -> errors.send(response, error, format))
                 .doOnSubscribe(subscription -> open.incrementAndGet())
                 .doFinally(signal -> open.decrementAndGet());
@@ -65,6 +57,6 @@ public final class SseResponder {
 
     private SseEvent errorEvent(Throwable error, WireFormat format) {
         String envelope = new String(errors.envelope(error, format), StandardCharsets.UTF_8);
-        return format == WireFormat.GEMINI ? SseEvent.data(envelope) : SseEvent.named("error", envelope);
+        return format.errorEvent(envelope);
     }
 }

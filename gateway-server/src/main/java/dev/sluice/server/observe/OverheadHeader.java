@@ -1,6 +1,6 @@
 package dev.sluice.server.observe;
 
-import dev.sluice.core.metrics.RequestTrace;
+import dev.sluice.server.http.ExchangeReport;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
@@ -19,7 +19,7 @@ final class OverheadHeader extends ChannelOutboundHandlerAdapter {
     static final String NAME = "sluice.overhead";
     static final String HEADER = "x-sluice-overhead-ms";
     /** The trace of the request the connection is serving now (HTTP/1.1 serves one at a time). */
-    static final AttributeKey<RequestTrace> TRACE = AttributeKey.valueOf("sluice.trace");
+    static final AttributeKey<ExchangeReport> TRACE = AttributeKey.valueOf("sluice.trace");
     static final OverheadHeader INSTANCE = new OverheadHeader();
 
     private OverheadHeader() {
@@ -31,7 +31,7 @@ final class OverheadHeader extends ChannelOutboundHandlerAdapter {
         if (msg instanceof HttpResponse response && response.status().code() >= 200) {
             // Taken, not read: one response per request. The request's own end may be signalled before this write
             // runs (a response sent from another thread is written by a task on the event loop), so it cannot clear it.
-            RequestTrace trace = ctx.channel().attr(TRACE).getAndSet(null);
+            ExchangeReport trace = ctx.channel().attr(TRACE).getAndSet(null);
             if (trace != null) {
                 response.headers().set(HEADER, Millis.format(trace.stampOverhead(System.nanoTime())));
             }

@@ -4,8 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.sluice.core.metrics.MeterCache;
 import dev.sluice.core.metrics.MetricNames;
-import dev.sluice.core.metrics.RequestTrace;
+import dev.sluice.core.request.CallReport;
 import dev.sluice.core.usage.TokenCounts;
+import dev.sluice.server.http.ExchangeReport;
 import dev.sluice.server.http.HttpRoutes;
 import dev.sluice.server.http.RequestTarget;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,7 +16,6 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
-import reactor.util.context.Context;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -29,7 +29,8 @@ import java.util.function.BiFunction;
 
 /**
  * Wraps the route table to observe every request: gives it an {@code x-request-id} (the caller's, when it is a
- * sensible token, else a new one), a {@link RequestTrace} the engine fills in, and, once it has ended, its request
+ * sensible token, else a new one), an {@link ExchangeReport} the routes fill in from the engine's answers, and, once
+ * it has ended, its request
  * metrics and one JSON access-log line. The line names the virtual key, never its value, and holds no header or body.
  */
 public final class RequestObserver implements BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> {
@@ -78,7 +79,7 @@ public final class RequestObserver implements BiFunction<HttpServerRequest, Http
     @Override
     public Publisher<Void> apply(HttpServerRequest request, HttpServerResponse response) {
         long start = System.nanoTime();
-        RequestTrace trace = RequestTrace.startedAt(start);
+        ExchangeReport trace = ExchangeReport.start(request, start);
         String id = requestId(request.requestHeaders().get(REQUEST_ID));
         response.header(REQUEST_ID, id);
         request.withConnection(connection -> connection.channel().attr(OverheadHeader.TRACE).set(trace));
@@ -86,7 +87,6 @@ public final class RequestObserver implements BiFunction<HttpServerRequest, Http
         String path = RequestTarget.path(request.uri());
         String route = routes.template(request.method(), path);
         return Mono.defer(() -> Mono.from(routes.apply(request, response)))
-                .contextWrite(Context.of(RequestTrace.KEY, trace))
                 .doFinally(signal -> finished(request.method().name(), route, path, id, response, trace, signal));
     }
 
@@ -111,7 +111,7 @@ public final class RequestObserver implements BiFunction<HttpServerRequest, Http
         return "0".repeat(16 - text.length()) + text;
     }
 
-    private void finished(String method, String route, String path, String id, HttpServerResponse response, RequestTrace trace,
+    private void finished(String method, String route, String path, String id, HttpServerResponse response, ExchangeReport trace,
                           SignalType signal) {
         long end = System.nanoTime();
         int status = signal == SignalType.ON_ERROR && !response.hasSentHeaders() ? 500 : response.status().code();
@@ -121,19 +121,20 @@ public final class RequestObserver implements BiFunction<HttpServerRequest, Http
         String outcome = signal == SignalType.CANCEL && !refused ? "cancelled"
                 : status >= 500 ? "server_error" : status >= 400 ? "client_error" : "success";
         long overhead = trace.finalOverheadNanos(end);
-        String provider = trace.provider() == null ? MetricNames.NONE : trace.provider();
-        String model = trace.model() == null ? MetricNames.NONE
-                : catalogue.contains(provider + "/" + trace.model()) ? trace.model() : MetricNames.OTHER;
+        CallReport report = trace.report();
+        String provider = report.provider() == null ? MetricNames.NONE : report.provider();
+        String model = report.model() == null ? MetricNames.NONE
+                : catalogue.contains(provider + "/" + report.model()) ? report.model() : MetricNames.OTHER;
         requests.get(route, MethodTag.of(method), STATUS_CLASSES[Math.min(status / 100, 5)], outcome, provider, model)
                 .record(end - trace.startNanos(), TimeUnit.NANOSECONDS);
         overheads.get(route, provider).record(overhead, TimeUnit.NANOSECONDS);
         if (accessLog != null) {
-            accessLog.write(line(method, route, path, id, status, outcome, end - trace.startNanos(), overhead, trace.upstreamNanos(end), trace));
+            accessLog.write(line(method, route, path, id, status, outcome, end - trace.startNanos(), overhead, report));
         }
     }
 
     private String line(String method, String route, String path, String id, int status, String outcome, long latency,
-                        long overhead, long upstream, RequestTrace trace) {
+                        long overhead, CallReport trace) {
         StringWriter out = new StringWriter(320);
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
@@ -147,7 +148,7 @@ public final class RequestObserver implements BiFunction<HttpServerRequest, Http
             json.writeStringField("outcome", outcome);
             json.writeNumberField("latency_ms", Millis.of(latency));
             json.writeNumberField("overhead_ms", Millis.of(overhead));
-            json.writeNumberField("upstream_ms", Millis.of(upstream));
+            json.writeNumberField("upstream_ms", Millis.of(trace.upstreamNanos()));
             if (trace.provider() != null) {
                 json.writeStringField("provider", trace.provider());
             }

@@ -5,13 +5,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.Gateway;
 import dev.sluice.core.error.InvalidRequestException;
-import dev.sluice.core.provider.WireFormat;
+import dev.sluice.core.format.Operation;
+import dev.sluice.core.format.RequestBody;
+import dev.sluice.core.format.openai.OpenAiFormat;
 import dev.sluice.core.request.GatewayRequest;
-import dev.sluice.core.request.Operation;
-import dev.sluice.core.request.RequestBody;
 import dev.sluice.server.async.AsyncHeaders;
 import dev.sluice.server.async.ResponsesJobs;
 import dev.sluice.server.http.BodyReader;
+import dev.sluice.server.http.CallerCheck;
 import dev.sluice.server.http.CallerHeaders;
 import dev.sluice.server.http.HttpRoutes;
 import dev.sluice.server.http.Json;
@@ -32,16 +33,20 @@ public final class OpenAiRoutes {
 
     /** The provider an unprefixed model means on the {@code /openai} integration routes. */
     public static final String INTEGRATION_PROVIDER = "openai";
+    private static final String PREFIX = OpenAiFormat.OPENAI.routePrefix();
 
     private final Gateway gateway;
     private final BodyReader bodies;
     private final SseResponder sse;
     private final ObjectMapper json;
     private final ResponsesJobs responsesJobs;
+    private final CallerCheck callers;
 
-    public OpenAiRoutes(Gateway gateway, BodyReader bodies, SseResponder sse, ObjectMapper json) {
+    /** @param callers identifies the caller of a model listing, whose key's name the access log shows */
+    public OpenAiRoutes(Gateway gateway, BodyReader bodies, SseResponder sse, ObjectMapper json, CallerCheck callers) {
         this.gateway = gateway;
-        this.responsesJobs = new ResponsesJobs(gateway.jobs(), json);
+        this.callers = callers;
+        this.responsesJobs = new ResponsesJobs(gateway.jobs());
         this.bodies = bodies;
         this.sse = sse;
         this.json = json;
@@ -54,13 +59,13 @@ public final class OpenAiRoutes {
             }
             routes.post("/v1/" + operation.path(), (request, response) -> infer(request, response, operation, null));
             HttpRoutes.Simple integration = (request, response) -> infer(request, response, operation, INTEGRATION_PROVIDER);
-            routes.post("/openai/v1/" + operation.path(), integration);
-            routes.post("/openai/" + operation.path(), integration);
+            routes.post(PREFIX + "/v1/" + operation.path(), integration);
+            routes.post(PREFIX + "/" + operation.path(), integration);
         }
         responsesJobs.register(routes);
         routes.get("/v1/models", this::models);
-        routes.get("/openai/v1/models", this::models);
-        routes.get("/openai/models", this::models);
+        routes.get(PREFIX + "/v1/models", this::models);
+        routes.get(PREFIX + "/models", this::models);
     }
 
     private Mono<Void> infer(HttpServerRequest request, HttpServerResponse response, Operation operation, String defaultProvider) {
@@ -81,14 +86,14 @@ public final class OpenAiRoutes {
                 return responsesJobs.submit(response, call, headers);
             }
             if (call.stream()) {
-                return sse.send(response, gateway.stream(call), WireFormat.OPENAI);
+                return sse.send(response, gateway.stream(call), OpenAiFormat.OPENAI);
             }
-            return gateway.call(call).flatMap(answer -> Json.ok(ServedHeaders.on(response, answer.served()), answer.body()));
+            return gateway.call(call).flatMap(answer -> Json.ok(ServedHeaders.on(response, answer), answer.body()));
         });
     }
 
     private Mono<Void> models(HttpServerRequest request, HttpServerResponse response) {
-        return gateway.models(CallerHeaders.from(request.requestHeaders())).flatMap(models -> {
+        return callers.check(request).then(gateway.models(CallerHeaders.from(request.requestHeaders()))).flatMap(models -> {
             ObjectNode list = json.createObjectNode().put("object", "list");
             ArrayNode data = list.putArray("data");
             for (Gateway.ModelEntry model : models) {

@@ -1,16 +1,16 @@
 package dev.sluice.providers.anthropic;
 
 import dev.sluice.core.error.UpstreamProtocolException;
+import dev.sluice.core.format.Operation;
+import dev.sluice.core.format.WireFormat;
+import dev.sluice.core.format.anthropic.AnthropicFormat;
 import dev.sluice.core.provider.ConnectionPoolStats;
 import dev.sluice.core.provider.ProviderAdapter;
 import dev.sluice.core.provider.ProviderCall;
 import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderContext;
-import dev.sluice.core.provider.WireFormat;
-import dev.sluice.core.request.Operation;
 import dev.sluice.core.sse.SseEvent;
 import dev.sluice.providers.http.BaseUrls;
-import dev.sluice.providers.http.FinalEvent;
 import dev.sluice.providers.http.JsonSkim;
 import dev.sluice.providers.http.ProviderHttpClient;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -50,7 +50,7 @@ public final class AnthropicAdapter implements ProviderAdapter {
 
     @Override
     public WireFormat format() {
-        return WireFormat.ANTHROPIC;
+        return AnthropicFormat.ANTHROPIC;
     }
 
     @Override
@@ -74,11 +74,7 @@ public final class AnthropicAdapter implements ProviderAdapter {
 
     @Override
     public Flux<SseEvent> stream(ProviderCall call) {
-        Flux<SseEvent> events = http.postForEvents(messagesUrl, headers(call, "text/event-stream"), call.body());
-        // Anthropic closes the stream after an error event; stopping there ourselves means a connection
-        // left open after one never holds the caller's stream open with it.
-        return FinalEvent.require(events, AnthropicFinalEvents::isFinal, provider)
-                .takeUntil(AnthropicFinalEvents::isError);
+        return http.postForEvents(messagesUrl, headers(call, "text/event-stream"), call.body());
     }
 
     @Override

@@ -2,19 +2,18 @@ package dev.sluice.providers.gemini;
 
 import dev.sluice.core.error.InvalidRequestException;
 import dev.sluice.core.error.UpstreamProtocolException;
+import dev.sluice.core.format.Operation;
+import dev.sluice.core.format.WireFormat;
+import dev.sluice.core.format.gemini.GeminiFormat;
 import dev.sluice.core.provider.ConnectionPoolStats;
 import dev.sluice.core.provider.ProviderAdapter;
 import dev.sluice.core.provider.ProviderCall;
 import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderContext;
-import dev.sluice.core.provider.WireFormat;
-import dev.sluice.core.request.Operation;
 import dev.sluice.core.sse.SseEvent;
 import dev.sluice.providers.http.BaseUrls;
-import dev.sluice.providers.http.FinalEvent;
 import dev.sluice.providers.http.JsonSkim;
 import dev.sluice.providers.http.ProviderHttpClient;
-import dev.sluice.providers.http.StreamErrors;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import reactor.core.publisher.Flux;
@@ -47,7 +46,7 @@ public final class GeminiAdapter implements ProviderAdapter {
 
     @Override
     public WireFormat format() {
-        return WireFormat.GEMINI;
+        return GeminiFormat.GEMINI;
     }
 
     @Override
@@ -83,8 +82,7 @@ public final class GeminiAdapter implements ProviderAdapter {
             return Flux.error(unsupported(call.operation()));
         }
         String url = GeminiPaths.streamGenerateContent(baseUrl, call.model());
-        Flux<SseEvent> events = http.postForEvents(url, headers(call, "text/event-stream"), call.body());
-        return FinalEvent.require(StreamErrors.failOnError(events, provider), GeminiFinalEvents::isFinal, provider);
+        return http.postForEvents(url, headers(call, "text/event-stream"), call.body());
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.sluice.providers.mock;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.core.request.Operation;
+import dev.sluice.core.format.Operation;
 import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;

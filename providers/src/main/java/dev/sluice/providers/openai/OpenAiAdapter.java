@@ -1,18 +1,16 @@
 package dev.sluice.providers.openai;
 
 import dev.sluice.core.error.UpstreamProtocolException;
+import dev.sluice.core.format.Operation;
 import dev.sluice.core.provider.ConnectionPoolStats;
 import dev.sluice.core.provider.ProviderAdapter;
 import dev.sluice.core.provider.ProviderCall;
 import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderContext;
-import dev.sluice.core.request.Operation;
 import dev.sluice.core.sse.SseEvent;
 import dev.sluice.providers.http.BaseUrls;
-import dev.sluice.providers.http.FinalEvent;
 import dev.sluice.providers.http.JsonSkim;
 import dev.sluice.providers.http.ProviderHttpClient;
-import dev.sluice.providers.http.StreamErrors;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import reactor.core.publisher.Flux;
@@ -63,12 +61,7 @@ public final class OpenAiAdapter implements ProviderAdapter {
 
     @Override
     public Flux<SseEvent> stream(ProviderCall call) {
-        Flux<SseEvent> events = http.postForEvents(url(call), headers(call, "text/event-stream"), call.body());
-        if (call.operation() != Operation.RESPONSES) {
-            // The Responses API has error events of its own, which its callers read; chat and completions do not.
-            events = StreamErrors.failOnError(events, provider);
-        }
-        return FinalEvent.require(events, OpenAiFinalEvents.of(call.operation()), provider);
+        return http.postForEvents(url(call), headers(call, "text/event-stream"), call.body());
     }
 
     @Override

@@ -6,14 +6,15 @@ import dev.sluice.core.error.UpstreamProtocolException;
 import dev.sluice.core.error.UpstreamStatusException;
 import dev.sluice.core.error.UpstreamTimeoutException;
 import dev.sluice.core.error.UpstreamUnavailableException;
+import dev.sluice.core.format.Operation;
+import dev.sluice.core.format.anthropic.AnthropicFormat;
 import dev.sluice.core.provider.ProviderAdapter;
 import dev.sluice.core.provider.ProviderCall;
 import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderContext;
 import dev.sluice.core.provider.ProviderFactories;
 import dev.sluice.core.provider.ProviderKey;
-import dev.sluice.core.provider.WireFormat;
-import dev.sluice.core.request.Operation;
+import dev.sluice.core.provider.StreamRules;
 import dev.sluice.core.sse.SseDecoder;
 import dev.sluice.core.sse.SseEvent;
 import dev.sluice.providers.Fixtures;
@@ -128,7 +129,7 @@ class AnthropicAdapterTest {
 
     @Test
     void speaksTheAnthropicFormatAndSupportsOnlyMessages() {
-        assertThat(adapter.format()).isEqualTo(WireFormat.ANTHROPIC);
+        assertThat(adapter.format()).isEqualTo(AnthropicFormat.ANTHROPIC);
         assertThat(adapter.supports(Operation.CHAT_COMPLETIONS)).isTrue();
         assertThat(adapter.supports(Operation.COMPLETIONS)).isFalse();
         assertThat(adapter.supports(Operation.RESPONSES)).isFalse();
@@ -359,7 +360,8 @@ class AnthropicAdapterTest {
 
     private ProviderAdapter adapter(String baseUrl, Duration timeout) {
         ProviderConfig config = ProviderConfig.builder("anthropic", "anthropic").baseUrl(baseUrl).timeout(timeout).maxConnections(4).build();
-        return new AnthropicProviderFactory().create(config, new ProviderContext(Schedulers.parallel()));
+        // As the engine holds it: its streams kept to the rules of its wire format.
+        return StreamRules.around(new AnthropicProviderFactory().create(config, new ProviderContext(Schedulers.parallel())), config.name());
     }
 
     private static ProviderCall message(byte[] body, ProviderKey key) {

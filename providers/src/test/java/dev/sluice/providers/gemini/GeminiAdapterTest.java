@@ -5,13 +5,14 @@ import dev.sluice.core.error.UpstreamProtocolException;
 import dev.sluice.core.error.UpstreamStatusException;
 import dev.sluice.core.error.UpstreamTimeoutException;
 import dev.sluice.core.error.UpstreamUnavailableException;
+import dev.sluice.core.format.Operation;
+import dev.sluice.core.format.gemini.GeminiFormat;
 import dev.sluice.core.provider.ProviderAdapter;
 import dev.sluice.core.provider.ProviderCall;
 import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderContext;
 import dev.sluice.core.provider.ProviderKey;
-import dev.sluice.core.provider.WireFormat;
-import dev.sluice.core.request.Operation;
+import dev.sluice.core.provider.StreamRules;
 import dev.sluice.core.sse.SseEvent;
 import dev.sluice.providers.Fixtures;
 import okhttp3.mockwebserver.MockResponse;
@@ -177,7 +178,7 @@ class GeminiAdapterTest {
 
     @Test
     void speaksGeminiAndServesOnlyChatAndEmbeddings() {
-        assertThat(adapter.format()).isEqualTo(WireFormat.GEMINI);
+        assertThat(adapter.format()).isEqualTo(GeminiFormat.GEMINI);
         assertThat(adapter.supports(Operation.CHAT_COMPLETIONS)).isTrue();
         assertThat(adapter.supports(Operation.EMBEDDINGS)).isTrue();
         assertThat(adapter.supports(Operation.COMPLETIONS)).isFalse();
@@ -369,7 +370,8 @@ class GeminiAdapterTest {
 
     private ProviderAdapter adapter(String baseUrl, Duration timeout) {
         ProviderConfig config = ProviderConfig.builder("gemini", "gemini").baseUrl(baseUrl).timeout(timeout).maxConnections(4).build();
-        return new GeminiProviderFactory().create(config, new ProviderContext(Schedulers.parallel()));
+        // As the engine holds it: its streams kept to the rules of its wire format.
+        return StreamRules.around(new GeminiProviderFactory().create(config, new ProviderContext(Schedulers.parallel())), config.name());
     }
 
     private static ProviderCall chat(byte[] body, ProviderKey key) {

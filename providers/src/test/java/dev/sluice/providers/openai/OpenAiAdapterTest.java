@@ -4,12 +4,13 @@ import dev.sluice.core.error.UpstreamProtocolException;
 import dev.sluice.core.error.UpstreamStatusException;
 import dev.sluice.core.error.UpstreamTimeoutException;
 import dev.sluice.core.error.UpstreamUnavailableException;
+import dev.sluice.core.format.Operation;
 import dev.sluice.core.provider.ProviderAdapter;
 import dev.sluice.core.provider.ProviderCall;
 import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderContext;
 import dev.sluice.core.provider.ProviderKey;
-import dev.sluice.core.request.Operation;
+import dev.sluice.core.provider.StreamRules;
 import dev.sluice.providers.Fixtures;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
@@ -310,7 +311,8 @@ class OpenAiAdapterTest {
 
     private ProviderAdapter adapter(String baseUrl, Duration timeout) {
         ProviderConfig config = ProviderConfig.builder("openai", "openai").baseUrl(baseUrl).timeout(timeout).maxConnections(4).build();
-        return new OpenAiProviderFactory().create(config, new ProviderContext(Schedulers.parallel()));
+        // As the engine holds it: its streams kept to the rules of its wire format.
+        return StreamRules.around(new OpenAiProviderFactory().create(config, new ProviderContext(Schedulers.parallel())), config.name());
     }
 
     private static ProviderCall chat(ProviderKey key) {

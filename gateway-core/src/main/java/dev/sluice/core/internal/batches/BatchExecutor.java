@@ -9,6 +9,8 @@ import dev.sluice.core.batches.BatchRepository;
 import dev.sluice.core.files.FileService;
 import dev.sluice.core.internal.lease.LeasedExecutor;
 import dev.sluice.core.internal.lease.LeasedQueue;
+import dev.sluice.core.internal.resilience.Randomness;
+import dev.sluice.core.internal.resilience.RetryRule;
 import dev.sluice.core.request.GatewayRequest;
 import dev.sluice.core.request.GatewayResponse;
 import reactor.core.publisher.Flux;
@@ -21,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.random.RandomGenerator;
 
 /**
  * Runs the batches of one instance: a bounded number at once, each under a lease so that instances sharing
@@ -40,18 +43,27 @@ public final class BatchExecutor {
         this(batches, files, gateway, clock, timer, settings, linesAtOnce, BatchLimits.DEFAULTS, owner);
     }
 
+    /** With {@link Randomness#threadLocal()} for the jitter of line retries. */
+    public BatchExecutor(BatchRepository batches, FileService files, Function<GatewayRequest, Mono<GatewayResponse>> gateway,
+                         Clock clock, Scheduler timer, ExecutorSettings settings, int linesAtOnce, BatchLimits limits, String owner) {
+        this(batches, files, gateway, clock, timer, Randomness.threadLocal(), settings, linesAtOnce, limits, owner);
+    }
+
     /**
+     * @param timer       waits between the tries of a line, and polls for cancels
+     * @param random      draws the jitter of the waits between the tries of a line
      * @param settings    {@code maxConcurrency} is the number of batches running at once on this instance
      * @param linesAtOnce lines of one batch in flight at once
      * @param limits      what one input file may hold
      */
     public BatchExecutor(BatchRepository batches, FileService files, Function<GatewayRequest, Mono<GatewayResponse>> gateway,
-                         Clock clock, Scheduler timer, ExecutorSettings settings, int linesAtOnce, BatchLimits limits, String owner) {
+                         Clock clock, Scheduler timer, RandomGenerator random, ExecutorSettings settings, int linesAtOnce,
+                         BatchLimits limits, String owner) {
         if (linesAtOnce <= 0) {
             throw new IllegalArgumentException("batch.max_concurrency_per_batch: " + linesAtOnce + " (expected: > 0)");
         }
         BatchRun run = new BatchRun(batches, files, gateway, clock, timer, linesAtOnce, STATUS_POLL, owner, limits,
-                settings.maxAttempts());
+                settings.maxAttempts(), RetryRule.forBatchLines(random));
         this.executor = new LeasedExecutor<>("batches", new Queue(batches, files, clock), run, clock, timer, settings, owner);
     }
 

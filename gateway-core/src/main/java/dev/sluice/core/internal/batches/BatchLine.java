@@ -17,25 +17,20 @@ import java.util.Arrays;
  * @param url      the endpoint, {@code null} when absent
  * @param body     the body object's bytes, {@code null} when absent or not an object
  */
-record BatchLine(int number, String customId, String method, String url, byte[] body) {
+// Public for the benchmarks module only.
+public record BatchLine(int number, String customId, String method, String url, byte[] body) implements ReadLine {
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
-    /** Why a line cannot be read at all. */
-    static final class Unreadable extends Exception {
-        Unreadable(String reason) {
-            super(reason, null, false, false);
-        }
-    }
-
-    static BatchLine parse(int number, byte[] bytes) throws Unreadable {
+    /** The line, or why it cannot be read: not one JSON object, or not JSON at all. */
+    public static ReadLine read(int number, byte[] bytes) {
         String customId = null;
         String method = null;
         String url = null;
         byte[] body = null;
         try (JsonParser parser = JSON.createParser(bytes)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
-                throw new Unreadable("is not a JSON object");
+                return new ReadLine.Unreadable("is not a JSON object");
             }
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
@@ -57,10 +52,11 @@ record BatchLine(int number, String customId, String method, String url, byte[] 
                 }
             }
             if (parser.nextToken() != null) {
-                throw new Unreadable("has content after its JSON object");
+                return new ReadLine.Unreadable("has content after its JSON object");
             }
         } catch (IOException e) {
-            throw new Unreadable("is not valid JSON");
+            // Jackson reports malformed JSON only by throwing: this is where that becomes a value.
+            return new ReadLine.Unreadable("is not valid JSON");
         }
         return new BatchLine(number, customId, method, url, body);
     }

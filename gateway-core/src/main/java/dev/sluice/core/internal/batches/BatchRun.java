@@ -7,16 +7,17 @@ import dev.sluice.core.batches.BatchRepository;
 import dev.sluice.core.batches.BatchStatus;
 import dev.sluice.core.batches.LineResult;
 import dev.sluice.core.error.InvalidRequestException;
-import dev.sluice.core.files.FileIds;
+import dev.sluice.core.internal.ids.FileIds;
 import dev.sluice.core.files.FileService;
 import dev.sluice.core.files.JsonLines;
+import dev.sluice.core.format.Operation;
+import dev.sluice.core.format.RequestBody;
 import dev.sluice.core.internal.lease.Faults;
 import dev.sluice.core.internal.lease.Worker;
+import dev.sluice.core.internal.resilience.RetryRule;
 import dev.sluice.core.request.Caller;
 import dev.sluice.core.request.GatewayRequest;
 import dev.sluice.core.request.GatewayResponse;
-import dev.sluice.core.request.Operation;
-import dev.sluice.core.request.RequestBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -60,9 +61,11 @@ final class BatchRun implements Worker<Batch> {
     private final String owner;
     private final BatchLimits limits;
     private final int maxAttempts;
+    private final RetryRule lineRetries;
 
     BatchRun(BatchRepository batches, FileService files, Function<GatewayRequest, Mono<GatewayResponse>> gateway, Clock clock,
-             Scheduler timer, int linesAtOnce, Duration statusPoll, String owner, BatchLimits limits, int maxAttempts) {
+             Scheduler timer, int linesAtOnce, Duration statusPoll, String owner, BatchLimits limits, int maxAttempts,
+             RetryRule lineRetries) {
         this.batches = batches;
         this.files = files;
         this.gateway = gateway;
@@ -73,6 +76,7 @@ final class BatchRun implements Worker<Batch> {
         this.owner = owner;
         this.limits = limits;
         this.maxAttempts = maxAttempts;
+        this.lineRetries = lineRetries;
     }
 
     @Override
@@ -242,18 +246,21 @@ final class BatchRun implements Worker<Batch> {
     }
 
     private Mono<LineResult> call(Batch batch, JsonLines.Line line) {
-        BatchLine request;
-        try {
-            request = BatchLine.parse(line.number(), line.bytes());
-        } catch (BatchLine.Unreadable e) {
-            return Mono.just(LineResults.unanswered(line.number(), "?", "invalid_request", "Line " + line.number() + " " + e.getMessage()));
-        }
+        return switch (BatchLine.read(line.number(), line.bytes())) {
+            // Validated before it ran, so only a file changed since gets here.
+            case ReadLine.Unreadable unreadable -> Mono.just(LineResults.unanswered(line.number(), "?", "invalid_request",
+                    "Line " + line.number() + " " + unreadable.reason()));
+            case BatchLine request -> send(batch, request);
+        };
+    }
+
+    private Mono<LineResult> send(Batch batch, BatchLine request) {
         String customId = request.customId();
-        return Mono.defer(() -> gateway.apply(new GatewayRequest(Operation.fromPath(batch.endpoint().substring("/v1/".length())),
+        return Mono.defer(() -> gateway.apply(new GatewayRequest(Operation.ofPath(batch.endpoint().substring("/v1/".length())).orElseThrow(),
                         RequestBody.parse(request.body()).withoutStream(), null, Caller.ownedBy(batch.ownerKeyId()))))
-                .retryWhen(LineRetries.until(batch.expiresAt(), clock, timer))
-                .map(answer -> LineResults.answered(line.number(), customId, answer.body()))
-                .onErrorResume(error -> Mono.just(LineResults.failed(line.number(), customId, error)));
+                .retryWhen(LineRetries.until(batch.expiresAt(), clock, timer, lineRetries))
+                .map(answer -> LineResults.answered(request.number(), customId, answer.body()))
+                .onErrorResume(error -> Mono.just(LineResults.failed(request.number(), customId, error)));
     }
 
     private static byte[] withNewline(byte[] line) {

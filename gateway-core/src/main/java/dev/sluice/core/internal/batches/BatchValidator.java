@@ -2,8 +2,8 @@ package dev.sluice.core.internal.batches;
 
 import dev.sluice.core.batches.BatchError;
 import dev.sluice.core.batches.BatchLimits;
-import dev.sluice.core.error.InvalidRequestException;
-import dev.sluice.core.request.RequestBody;
+import dev.sluice.core.format.ParsedBody;
+import dev.sluice.core.format.RequestBody;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,9 +14,9 @@ import java.util.Set;
  * Checks the lines of an input file one by one, as they stream past: each must be a request to the batch's
  * endpoint with a unique {@code custom_id} the store can keep and a body with a model, and the file must stay within
  * the batch's limits. Errors are kept few and short, so that the batch that shows them stays small. Not thread-safe:
- * one per validation.
+ * one per validation. Public for the benchmarks module only.
  */
-final class BatchValidator {
+public final class BatchValidator {
 
     /** Enough to show what is wrong with a file without making the batch object huge. */
     static final int MAX_ERRORS = 100;
@@ -30,7 +30,7 @@ final class BatchValidator {
     private final List<BatchError> errors = new ArrayList<>();
     private int requests;
 
-    BatchValidator(String endpoint, BatchLimits limits) {
+    public BatchValidator(String endpoint, BatchLimits limits) {
         this.endpoint = endpoint;
         this.limits = limits;
     }
@@ -40,7 +40,7 @@ final class BatchValidator {
         return requests <= limits.maxLines();
     }
 
-    void check(int number, byte[] bytes) {
+    public void check(int number, byte[] bytes) {
         requests++;
         if (requests > limits.maxLines()) {
             refuse("too_many_lines", number, null, "the file has more than " + limits.maxLines()
@@ -48,11 +48,12 @@ final class BatchValidator {
             return;
         }
         BatchLine line;
-        try {
-            line = BatchLine.parse(number, bytes);
-        } catch (BatchLine.Unreadable e) {
-            refuse("invalid_json", number, null, e.getMessage());
-            return;
+        switch (BatchLine.read(number, bytes)) {
+            case BatchLine readable -> line = readable;
+            case ReadLine.Unreadable unreadable -> {
+                refuse("invalid_json", number, null, unreadable.reason());
+                return;
+            }
         }
         checkCustomId(number, line.customId());
         if (!"POST".equals(line.method())) {
@@ -63,12 +64,8 @@ final class BatchValidator {
         }
         if (line.body() == null) {
             refuse("invalid_body", number, "body", "has no body object");
-        } else {
-            try {
-                RequestBody.parse(line.body());
-            } catch (InvalidRequestException e) {
-                refuse("invalid_body", number, "body", "body: " + bounded(e.getMessage(), 300));
-            }
+        } else if (RequestBody.read(line.body()) instanceof ParsedBody.Invalid invalid) {
+            refuse("invalid_body", number, "body", "body: " + bounded(invalid.problem().getMessage(), 300));
         }
     }
 
@@ -84,7 +81,7 @@ final class BatchValidator {
     }
 
     /** The problems found; empty when every line is a valid request. */
-    List<BatchError> errors() {
+    public List<BatchError> errors() {
         if (requests == 0 && errors.isEmpty()) {
             return List.of(new BatchError("empty_file", "The input file has no requests.", "input_file_id", null));
         }

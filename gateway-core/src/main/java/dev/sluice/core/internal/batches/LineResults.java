@@ -1,12 +1,11 @@
 package dev.sluice.core.internal.batches;
 
 import dev.sluice.core.batches.LineResult;
-import dev.sluice.core.error.ErrorEnvelope;
 import dev.sluice.core.error.GatewayException;
 import dev.sluice.core.error.UpstreamTimeoutException;
 import dev.sluice.core.error.UpstreamUnavailableException;
 import dev.sluice.core.files.JsonLines;
-import dev.sluice.core.internal.usage.UsageReader;
+import dev.sluice.core.format.openai.OpenAiFormat;
 import dev.sluice.core.usage.TokenCounts;
 
 /** The results a batch line can end with, each as the line of the output or error file it becomes. */
@@ -18,7 +17,7 @@ final class LineResults {
     /** The provider answered: the line goes to the output file with the answer, its model and its usage. */
     static LineResult answered(int number, String customId, byte[] body) {
         return new LineResult(number, customId, false, OutputLines.answered(customId, 200, body), OutputLines.modelOf(body),
-                UsageReader.fromBody(body));
+                OpenAiFormat.OPENAI.usage(body));
     }
 
     /** The call failed: with the provider's (or the gateway's) error as its response, or unanswered when none came. */
@@ -28,7 +27,7 @@ final class LineResults {
             return unanswered(number, customId, failure.code(), failure.getMessage());
         }
         if (error instanceof GatewayException failure) {
-            return new LineResult(number, customId, true, OutputLines.answered(customId, failure.status(), ErrorEnvelope.bodyOf(failure)),
+            return new LineResult(number, customId, true, OutputLines.answered(customId, failure.status(), OpenAiFormat.OPENAI.errorBody(failure)),
                     null, TokenCounts.NONE);
         }
         return unanswered(number, customId, "internal_error", "The gateway failed to run this line.");
@@ -40,12 +39,7 @@ final class LineResults {
 
     /** The window passed before the line ran. */
     static LineResult expired(JsonLines.Line line) {
-        String customId;
-        try {
-            customId = BatchLine.parse(line.number(), line.bytes()).customId();
-        } catch (BatchLine.Unreadable e) {
-            customId = "?";
-        }
+        String customId = BatchLine.read(line.number(), line.bytes()) instanceof BatchLine readable ? readable.customId() : "?";
         return unanswered(line.number(), customId, "batch_expired", "This line was not finished within the batch's completion window.");
     }
 

@@ -4,7 +4,6 @@ import dev.sluice.core.keys.Budget;
 import dev.sluice.core.keys.VirtualKey;
 import dev.sluice.core.keys.VirtualKeyRepository;
 import dev.sluice.core.metrics.GatewayMetrics;
-import dev.sluice.core.metrics.RequestTrace;
 import dev.sluice.core.request.Caller;
 import dev.sluice.core.usage.Pricing;
 import dev.sluice.core.usage.TokenCounts;
@@ -56,15 +55,7 @@ public final class Governor {
 
     /** Who is calling: the key behind the presented value, checked to be usable now. */
     public Mono<Admission> identify(Caller caller) {
-        return Mono.deferContextual(context -> lookup(caller)
-                .doOnNext(admission -> {
-                    // An anonymous caller leaves the trace's key unset.
-                    VirtualKey key = admission.key();
-                    if (key != null) {
-                        RequestTrace.of(context).virtualKey(key.name());
-                    }
-                })
-                .doOnError(AccessDeniedException.class, refusal -> metrics.refused(refusal.type())));
+        return lookup(caller).doOnError(AccessDeniedException.class, refusal -> metrics.refused(refusal.type()));
     }
 
     private Mono<Admission> lookup(Caller caller) {
@@ -74,16 +65,18 @@ public final class Governor {
         Mono<Optional<VirtualKey>> stored = caller.virtualKey() != null
                 ? resolver.resolve(caller.virtualKey())
                 : keys.findById(caller.keyId()).map(Optional::of).defaultIfEmpty(Optional.empty());
-        return stored.map(found -> {
-            VirtualKey key = found.orElseThrow(AccessDeniedException::keyNotFound);
-            if (!key.active()) {
-                throw AccessDeniedException.keyBlocked(key.name(), "inactive");
-            }
-            if (key.expired(clock.instant())) {
-                throw AccessDeniedException.keyBlocked(key.name(), "expired since " + key.expiresAt());
-            }
-            return new Admission(key);
-        });
+        return stored.flatMap(found -> found.map(this::admit).orElseGet(() -> Mono.error(AccessDeniedException.keyNotFound())));
+    }
+
+    /** The key's admission, or the refusal of a key that is switched off or past its expiry. */
+    private Mono<Admission> admit(VirtualKey key) {
+        if (!key.active()) {
+            return Mono.error(AccessDeniedException.keyBlocked(key.name(), "inactive"));
+        }
+        if (key.expired(clock.instant())) {
+            return Mono.error(AccessDeniedException.keyBlocked(key.name(), "expired since " + key.expiresAt()));
+        }
+        return Mono.just(new Admission(key));
     }
 
     /**
@@ -115,10 +108,7 @@ public final class Governor {
      * @param body the request body, read for the estimate only when the key has a budget
      */
     public Mono<Reservation> admit(Admission admission, String providerAndModel, byte[] body) {
-        return Mono.deferContextual(context -> {
-            RequestTrace.of(context).target(providerAndModel);
-            return decide(admission, providerAndModel, body);
-        }).doOnError(AccessDeniedException.class, refusal -> metrics.refused(refusal.type()));
+        return Mono.defer(() -> decide(admission, providerAndModel, body)).doOnError(AccessDeniedException.class, refusal -> metrics.refused(refusal.type()));
     }
 
     private Mono<Reservation> decide(Admission admission, String providerAndModel, byte[] body) {
@@ -165,8 +155,7 @@ public final class Governor {
      * reservation: the store holds the real cost by then.
      */
     public Mono<Void> record(Admission admission, Reservation reservation, String providerAndModel, TokenCounts tokens) {
-        return Mono.deferContextual(context -> {
-            RequestTrace.of(context).tokens(tokens);
+        return Mono.defer(() -> {
             long cost = pricing.costMicros(providerAndModel, tokens.input(), tokens.output());
             metrics.usage(providerAndModel, tokens, cost);
             // Ended before the completion goes downstream (not in doFinally, which runs after): the caller's own release of

@@ -1,6 +1,6 @@
 package dev.sluice.core.internal.governance;
 
-import dev.sluice.core.internal.usage.UsageReader;
+import dev.sluice.core.format.WireFormat;
 import dev.sluice.core.sse.SseEvent;
 import dev.sluice.core.usage.TokenCounts;
 import org.jspecify.annotations.Nullable;
@@ -14,23 +14,22 @@ import java.util.function.LongSupplier;
  */
 final class StreamCharge {
 
+    private final WireFormat format;
     private final LongSupplier promptTokens;
     private volatile @Nullable TokenCounts reported;
     private volatile long generatedChars;
     private volatile boolean started;
 
     /** @param promptTokens the prompt's estimate, worked out only when the provider did not report it */
-    StreamCharge(LongSupplier promptTokens) {
+    StreamCharge(WireFormat format, LongSupplier promptTokens) {
+        this.format = format;
         this.promptTokens = promptTokens;
     }
 
     void observe(SseEvent event) {
         started = true;
-        TokenCounts counts = UsageReader.fromEvent(event);
-        if (counts != null) {
-            reported = reported == null ? counts : reported.merge(counts);
-        }
-        generatedChars += StreamedText.charsOf(event);
+        format.usage(event).ifPresent(counts -> reported = reported == null ? counts : reported.merge(counts));
+        generatedChars += format.generatedChars(event);
     }
 
     /** Whether any event arrived: a stream refused before its first event was not answered, and costs nothing. */

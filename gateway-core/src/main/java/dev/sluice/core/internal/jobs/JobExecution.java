@@ -39,7 +39,7 @@ final class JobExecution {
                         // paying for the upstream call again. A failure it can hold says so instead.
                         .onErrorResume(error -> !Faults.isTransient(error), refused -> {
                             log.warn("The store refused the outcome of job {}; the job fails with result_not_stored", job.id(), refused);
-                            return store(job, JobFailures.resultNotStored(job));
+                            return store(job, runner.failed(job, JobFailures.resultNotStored()));
                         }))
                 // false: cancelled or taken over meanwhile, which is not ours to report.
                 .doOnNext(stored -> log.debug("Job {} finished (stored: {})", job.id(), stored))
@@ -68,7 +68,7 @@ final class JobExecution {
                 })
                 .onErrorResume(error -> {
                     log.warn("Job {} failed in its runner; stored as an internal error", job.id(), error);
-                    return Mono.just(JobFailures.internalError(job));
+                    return Mono.just(runner.failed(job, JobFailures.internalError()));
                 });
     }
 }

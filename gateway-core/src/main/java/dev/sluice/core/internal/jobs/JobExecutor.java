@@ -22,7 +22,7 @@ public final class JobExecutor {
     public JobExecutor(AsyncJobRepository jobs, JobRunner runner, Clock clock, Scheduler timer, ExecutorSettings settings,
                        String owner) {
         JobExecution execution = new JobExecution(jobs, runner, clock, owner);
-        this.executor = new LeasedExecutor<>("jobs", new Queue(jobs, clock), execution::run, clock, timer, settings, owner);
+        this.executor = new LeasedExecutor<>("jobs", new Queue(jobs, runner, clock), execution::run, clock, timer, settings, owner);
     }
 
     /**
@@ -55,7 +55,7 @@ public final class JobExecutor {
     }
 
     /** The job table as a leased queue. */
-    private record Queue(AsyncJobRepository jobs, Clock clock) implements LeasedQueue<AsyncJob> {
+    private record Queue(AsyncJobRepository jobs, JobRunner runner, Clock clock) implements LeasedQueue<AsyncJob> {
 
         /** Jobs failed per look: the rest wait for the next poll, so one look never holds a connection long. */
         private static final int ABANDON_AT_ONCE = 100;
@@ -69,7 +69,7 @@ public final class JobExecutor {
         public Mono<Long> abandon(Instant now, int maxAttempts) {
             return jobs.findExhausted(now, maxAttempts, ABANDON_AT_ONCE)
                     .concatMap(job -> {
-                        JobOutcome failed = JobFailures.attemptsExhausted(job, maxAttempts);
+                        JobOutcome failed = runner.failed(job, JobFailures.attemptsExhausted(maxAttempts));
                         // Under the lapsed lease's owner: a holder that comes back to life finds the job final.
                         return jobs.finish(job.id(), job.leaseOwner(), failed.status(), failed.statusCode(), null,
                                 failed.error(), clock.instant());

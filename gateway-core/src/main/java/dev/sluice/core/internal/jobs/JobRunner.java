@@ -1,5 +1,7 @@
 package dev.sluice.core.internal.jobs;
 
+import dev.sluice.core.error.GatewayException;
+import dev.sluice.core.format.openai.OpenAiFormat;
 import dev.sluice.core.jobs.AsyncJob;
 import dev.sluice.core.jobs.JobOutcome;
 import reactor.core.publisher.Mono;
@@ -9,4 +11,9 @@ import reactor.core.publisher.Mono;
 public interface JobRunner {
 
     Mono<JobOutcome> run(AsyncJob job);
+
+    /** The outcome of a job that failed without an answer, its error in the job's own wire format (by default OpenAI's). */
+    default JobOutcome failed(AsyncJob job, GatewayException failure) {
+        return JobOutcome.failed(failure.status(), OpenAiFormat.OPENAI.errorBody(failure));
+    }
 }

@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.DoubleSupplier;
+import java.util.random.RandomGenerator;
 
 /**
  * The keys of one provider with their health: chooses a key for each attempt by weight among the keys that may
@@ -41,18 +41,14 @@ final class KeyPool {
 
     /**
      * Claims a key for one attempt: among the keys in rotation that may serve the model, one not in {@code avoid} if
-     * there is one, chosen by weight; {@code null} for a provider without keys.
-     *
-     * @throws InvalidRequestException   when no key of the provider may serve the model at all
-     * @throws KeysCoolingDownException when every key that may serve it is out of rotation
+     * there is one, chosen by weight; no key for a provider without keys. Refused when no key of the provider may
+     * serve the model at all, or every key that may is out of rotation.
      */
-    ProviderKey acquire(String model, Set<String> avoid, long nowNanos, DoubleSupplier random) {
+    KeyClaim acquire(String model, Set<String> avoid, long nowNanos, RandomGenerator random) {
         List<ProviderKey> keys = provider.config().keys();
         if (keys.isEmpty()) {
-            if (circuits.get(NO_KEY).tryAcquire(nowNanos)) {
-                return null;
-            }
-            throw coolingDown(model, List.of(NO_KEY), nowNanos);
+            return circuits.get(NO_KEY).tryAcquire(nowNanos) ? new KeyClaim.Granted(null)
+                    : new KeyClaim.Refused(coolingDown(model, List.of(NO_KEY), nowNanos));
         }
         List<ProviderKey> serving = new ArrayList<>(keys.size());
         for (ProviderKey key : keys) {
@@ -61,8 +57,8 @@ final class KeyPool {
             }
         }
         if (serving.isEmpty()) {
-            throw new InvalidRequestException("No key of provider '" + provider.name() + "' may serve model '" + model + "'.",
-                    "model", "model_not_found");
+            return new KeyClaim.Refused(new InvalidRequestException("No key of provider '" + provider.name()
+                    + "' may serve model '" + model + "'.", "model", "model_not_found"));
         }
         while (true) {
             List<ProviderKey> fresh = new ArrayList<>(serving.size());
@@ -74,11 +70,11 @@ final class KeyPool {
             }
             List<ProviderKey> candidates = fresh.isEmpty() ? tried : fresh;
             if (candidates.isEmpty()) {
-                throw coolingDown(model, serving.stream().map(ProviderKey::name).toList(), nowNanos);
+                return new KeyClaim.Refused(coolingDown(model, serving.stream().map(ProviderKey::name).toList(), nowNanos));
             }
-            ProviderKey chosen = byWeight(candidates, random.getAsDouble());
+            ProviderKey chosen = byWeight(candidates, random.nextDouble());
             if (circuits.get(chosen.name()).tryAcquire(nowNanos)) {
-                return chosen;
+                return new KeyClaim.Granted(chosen);
             }
             // Another call took this key's one probe since we looked: choose again among the rest.
             serving.remove(chosen);

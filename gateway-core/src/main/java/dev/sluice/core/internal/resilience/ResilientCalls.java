@@ -14,15 +14,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import java.util.function.DoubleSupplier;
 import java.util.function.Function;
+import java.util.random.RandomGenerator;
 
 /**
  * Sends one request to its targets (its model, then its fallbacks, in order) until one answers: each target is tried
- * with the rules of {@link RetryRules} (another key, or a retry after a wait, within the provider's
+ * with the rules of {@link RetryRule} (another key, or a retry after a wait, within the provider's
  * {@code max_attempts} and request timeout), skipping keys whose circuit is open; the next target is tried only when
  * the previous one failed for good. When every target fails, the request fails with its own model's failure. A
  * stream is tried again, or falls back, only until its first event has gone on: after that, a failure ends it.
@@ -34,19 +33,20 @@ public final class ResilientCalls {
     private final Map<String, KeyPool> pools = new HashMap<>();
     private final Scheduler timer;
     private final ResilienceEvents events;
-    private final DoubleSupplier random;
+    private final RandomGenerator random;
+
+    /** With {@link Randomness#threadLocal()} for backoff jitter and key choice. */
+    public ResilientCalls(Collection<Provider> providers, Scheduler timer, ResilienceEvents events) {
+        this(providers, timer, events, Randomness.threadLocal());
+    }
 
     /**
      * @param providers every provider a request may be sent to
      * @param timer     the scheduler that waits between attempts and times them out, and whose clock they follow
      * @param events    told of retries, rotations, fallbacks and opened circuits
+     * @param random    draws the jitter of backoff waits and the key chosen by weight
      */
-    public ResilientCalls(Collection<Provider> providers, Scheduler timer, ResilienceEvents events) {
-        // ThreadLocalRandom, not SecureRandom: backoff jitter and key choice are no secrets, and must never block.
-        this(providers, timer, events, () -> ThreadLocalRandom.current().nextDouble());
-    }
-
-    ResilientCalls(Collection<Provider> providers, Scheduler timer, ResilienceEvents events, DoubleSupplier random) {
+    public ResilientCalls(Collection<Provider> providers, Scheduler timer, ResilienceEvents events, RandomGenerator random) {
         for (Provider provider : providers) {
             pools.put(provider.name(), new KeyPool(provider));
         }
@@ -78,17 +78,15 @@ public final class ResilientCalls {
         Served served = new Served(route.provider().name(), route.model(), index);
         return Mono.defer(() -> {
                     TargetTries tries = tries(route, index);
-                    return Mono.defer(() -> {
-                                Attempt attempt = tries.begin();
-                                return started(tries, send, attempt)
+                    return Mono.defer(tries::begin)
+                            .flatMap(attempt -> started(tries, send, attempt)
                                         // Named, so that the timeout need not work a name out of the chain per call.
                                         .name(ATTEMPT)
                                         .timeout(tries.remaining(), timer)
                                         .onErrorMap(TimeoutException.class, timeout -> tries.requestTimedOut())
                                         .doOnSuccess(answer -> tries.succeeded())
                                         .doOnError(tries::failed)
-                                        .doOnCancel(tries::abandoned);
-                            })
+                                        .doOnCancel(tries::abandoned))
                             .retryWhen(Retry.from(signals -> signals.concatMap(signal -> tries.next(signal.failure()))));
                 })
                 .map(answer -> new Answered<>(answer, served))
@@ -108,9 +106,8 @@ public final class ResilientCalls {
         Served served = new Served(route.provider().name(), route.model(), index);
         return Flux.defer(() -> {
                     TargetTries tries = tries(route, index);
-                    return Flux.defer(() -> {
-                                Attempt attempt = tries.begin();
-                                return started(tries, send, attempt)
+                    return Mono.defer(tries::begin)
+                            .flatMapMany(attempt -> started(tries, send, attempt)
                                         .name(ATTEMPT)
                                         // Before the first item the whole request's time applies (the adapter's
                                         // first-byte timeout is usually shorter); after it, the idle timeout too.
@@ -129,8 +126,7 @@ public final class ResilientCalls {
                                             if (!tries.emitted()) {
                                                 tries.abandoned();
                                             }
-                                        });
-                            })
+                                        }))
                             .retryWhen(Retry.from(signals -> signals.concatMap(signal -> tries.next(signal.failure()))));
                 })
                 .onErrorResume(failure -> {

@@ -7,6 +7,8 @@ import dev.sluice.core.error.UpstreamBusyException;
 import dev.sluice.core.error.UpstreamStatusException;
 import dev.sluice.core.error.UpstreamTimeoutException;
 import dev.sluice.core.error.UpstreamUnavailableException;
+import dev.sluice.core.internal.governance.AccessDeniedException;
+import dev.sluice.core.resilience.KeysCoolingDownException;
 import dev.sluice.core.resilience.RetryPolicy;
 
 import java.time.Duration;
@@ -15,28 +17,45 @@ import java.util.Set;
 /**
  * What a failed provider call means for the next one, written once for every provider (as openai-java's rules):
  * which failures are worth another attempt, which ones another key might not have, which ones say that a key is
- * unhealthy, and how long to wait.
+ * unhealthy, and how long to wait. {@link RetryRule} puts them together into the one decision that live calls and
+ * batch lines both follow.
  */
 public final class RetryRules {
 
     /** Statuses that say "not now" rather than "not this request": timeouts, conflicts, rate limits, server trouble. */
     public static final Set<Integer> RETRYABLE_STATUSES = Set.of(408, 409, 429, 500, 502, 503, 504, 529);
+    /** Of those, the ones by which the provider asks for time: rate limited, overloaded, or briefly away. */
+    private static final Set<Integer> NOT_NOW_STATUSES = Set.of(429, 502, 503, 504, 529);
     private static final double MAX_JITTER = 0.25;
 
     private RetryRules() {
     }
 
     /**
-     * Whether the same request may succeed if sent again: a retryable status, a provider that could not be reached
-     * or dropped the connection, or one that did not answer in time. Never 400, 404 or 422, never an answer that
-     * came back garbled (the provider would garble it again), never a gateway decision.
+     * What the failure says about calling again. Never 400, 404 or 422 (the request is at fault), never an answer that
+     * came back garbled (the provider would garble it again), never a gateway decision other than "not now".
      */
+    public static FailureKind kind(Throwable failure) {
+        if (failure instanceof UpstreamStatusException answered) {
+            int status = answered.status();
+            return NOT_NOW_STATUSES.contains(status) ? FailureKind.NOT_NOW
+                    : RETRYABLE_STATUSES.contains(status) ? FailureKind.TRY_AGAIN : FailureKind.FINAL;
+        }
+        if (failure instanceof UpstreamUnavailableException || failure instanceof UpstreamTimeoutException) {
+            return FailureKind.TRY_AGAIN;
+        }
+        // No free connection in this gateway's pool, every key of the provider cooling down, or the caller over its own
+        // rate limit: each clears with time.
+        if (failure instanceof UpstreamBusyException || failure instanceof KeysCoolingDownException
+                || failure instanceof AccessDeniedException refused && refused.status() == 429) {
+            return FailureKind.NOT_NOW;
+        }
+        return FailureKind.FINAL;
+    }
+
+    /** Whether the same request may succeed if sent again: any failure that is not {@link FailureKind#FINAL}. */
     public static boolean retryable(Throwable failure) {
-        return failure instanceof UpstreamStatusException answered && RETRYABLE_STATUSES.contains(answered.status())
-                || failure instanceof UpstreamUnavailableException
-                || failure instanceof UpstreamTimeoutException
-                // No room in this gateway's pool: a connection may be free by the next try.
-                || failure instanceof UpstreamBusyException;
+        return kind(failure) != FailureKind.FINAL;
     }
 
     /** Whether another key of the same provider may fare better: rate limits and refusals are per key. */

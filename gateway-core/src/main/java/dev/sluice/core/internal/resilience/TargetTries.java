@@ -4,7 +4,6 @@ import dev.sluice.core.error.UpstreamTimeoutException;
 import dev.sluice.core.internal.routing.Route;
 import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderKey;
-import dev.sluice.core.resilience.KeysCoolingDownException;
 import dev.sluice.core.resilience.ResilienceEvents;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -13,7 +12,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.DoubleSupplier;
+import java.util.random.RandomGenerator;
 
 /**
  * The attempts of one request at one target (a provider and model): which key each uses, what each failure means
@@ -29,17 +28,20 @@ final class TargetTries {
     private final ProviderConfig config;
     private final Scheduler timer;
     private final ResilienceEvents events;
-    private final DoubleSupplier random;
+    private final RandomGenerator random;
+    private final RetryRule retries;
     private final long deadlineNanos;
     /** Keys this request was rate-limited or refused with: the next attempt prefers another. */
     private final Set<String> avoid = new HashSet<>();
 
     private int attempts;
     private ProviderKey key;
+    /** Whether the last attempt could not even start: no call was made, so there is nothing to try again. */
+    private boolean refused;
     /** Whether an item of the current attempt went on downstream: after that, nothing is tried again. */
     private volatile boolean emitted;
 
-    TargetTries(Route route, int fallbackIndex, KeyPool pool, Scheduler timer, ResilienceEvents events, DoubleSupplier random) {
+    TargetTries(Route route, int fallbackIndex, KeyPool pool, Scheduler timer, ResilienceEvents events, RandomGenerator random) {
         this.route = route;
         this.fallbackIndex = fallbackIndex;
         this.pool = pool;
@@ -47,22 +49,31 @@ final class TargetTries {
         this.timer = timer;
         this.events = events;
         this.random = random;
+        this.retries = RetryRule.forCalls(config.retry(), random);
         this.deadlineNanos = now() + config.requestTimeout().toNanos();
     }
 
     /**
-     * Starts the next attempt: claims a key for it.
-     *
-     * @throws UpstreamTimeoutException when the target's time is up already
-     * @throws KeysCoolingDownException when every key that may serve the model is out of rotation
+     * Starts the next attempt by claiming a key for it; fails, without calling, when the target's time is up already
+     * ({@link UpstreamTimeoutException}) or no key may take it ({@link KeyClaim.Refused}).
      */
-    Attempt begin() {
+    Mono<Attempt> begin() {
         if (remaining().isZero()) {
-            throw requestTimedOut();
+            refused = true;
+            return Mono.error(requestTimedOut());
         }
-        key = pool.acquire(route.model(), avoid, now(), random);
-        attempts++;
-        return new Attempt(route, key, fallbackIndex, attempts);
+        return switch (pool.acquire(route.model(), avoid, now(), random)) {
+            case KeyClaim.Granted granted -> {
+                refused = false;
+                key = granted.key();
+                attempts++;
+                yield Mono.just(new Attempt(route, key, fallbackIndex, attempts));
+            }
+            case KeyClaim.Refused refusal -> {
+                refused = true;
+                yield Mono.error(refusal.reason());
+            }
+        };
     }
 
     /** Time left before the target's deadline; zero when it has passed. */
@@ -119,30 +130,28 @@ final class TargetTries {
     }
 
     /**
-     * What follows a failed attempt: another key at once, a retry after a wait, or the failure itself when no retry
-     * is allowed (the stream had started, attempts are used up, the failure is not worth another try, or the wait
-     * would not end before the deadline).
+     * What follows a failed attempt: another key at once, a retry after the wait {@link RetryRule} decides, or the
+     * failure itself when no retry is allowed (the stream had started, no call could be made, attempts are used up, the
+     * failure is not worth another try, or the wait would not end before the deadline, when the provider's
+     * {@code Retry-After} is passed on).
      */
     Mono<Long> next(Throwable failure) {
-        if (emitted || attempts >= config.retry().maxAttempts()) {
+        // A refusal before any call (every key cooling down) is routing's to answer: fall back at once, not wait here.
+        if (emitted || refused) {
             return Mono.error(failure);
         }
-        if (RetryRules.rotatesKey(failure) && key != null && pool.hasOther(route.model(), avoid, now())) {
+        if (attempts < config.retry().maxAttempts() && RetryRules.rotatesKey(failure) && key != null
+                && pool.hasOther(route.model(), avoid, now())) {
             events.onKeyRotated(provider(), key.name(), failure);
             events.onRetry(provider(), route.model(), attempts + 1, Duration.ZERO, failure);
             return Mono.just(0L);
         }
-        if (!RetryRules.retryable(failure)) {
-            return Mono.error(failure);
-        }
-        Duration retryAfter = RetryRules.retryAfter(failure);
-        Duration wait = retryAfter != null ? retryAfter : RetryRules.backoff(config.retry(), attempts - 1L, random.getAsDouble());
-        if (wait.compareTo(remaining()) >= 0) {
-            // Waiting would use up the time left: answer now, with the provider's Retry-After passed on.
-            return Mono.error(failure);
-        }
-        events.onRetry(provider(), route.model(), attempts + 1, wait, failure);
-        return wait.isZero() ? Mono.just(0L) : Mono.delay(wait, timer);
+        return retries.retryAfter(failure, attempts, remaining())
+                .map(wait -> {
+                    events.onRetry(provider(), route.model(), attempts + 1, wait, failure);
+                    return wait.isZero() ? Mono.just(0L) : Mono.delay(wait, timer);
+                })
+                .orElseGet(() -> Mono.error(failure));
     }
 
     String target() {

@@ -1,8 +1,9 @@
 package dev.sluice.core.internal.translate;
 
 import dev.sluice.core.error.UpstreamStatusException;
-import dev.sluice.core.request.Operation;
-import dev.sluice.core.request.RequestBody;
+import dev.sluice.core.format.ChatCodec;
+import dev.sluice.core.format.Operation;
+import dev.sluice.core.format.RequestBody;
 import dev.sluice.core.sse.SseEvent;
 import reactor.core.publisher.Flux;
 
@@ -10,10 +11,12 @@ import reactor.core.publisher.Flux;
 final class ChatTranslation implements ProviderBridge {
 
     private final ChatCodec caller;
-    private final ChatCodec provider;
+    private final ChatCodec upstream;
+    private final String provider;
 
-    ChatTranslation(ChatCodec caller, ChatCodec provider) {
+    ChatTranslation(ChatCodec caller, ChatCodec upstream, String provider) {
         this.caller = caller;
+        this.upstream = upstream;
         this.provider = provider;
     }
 
@@ -23,27 +26,28 @@ final class ChatTranslation implements ProviderBridge {
     }
 
     @Override
-    public byte[] request(RequestBody body, String model, boolean askUsage) {
-        return provider.encodeRequest(caller.decodeRequest(body).withModel(model));
+    public byte[] request(RequestBody body, String model, boolean stream) {
+        return upstream.encodeRequest(caller.decodeRequest(body).withModel(model));
     }
 
     @Override
     public byte[] answer(byte[] providerBody) {
-        return caller.encodeResponse(provider.decodeResponse(providerBody));
+        return Unreadable.fromProvider(provider, () -> caller.encodeResponse(upstream.decodeResponse(providerBody)));
     }
 
     @Override
     public Flux<SseEvent> events(Flux<SseEvent> providerEvents) {
         return Flux.defer(() -> {
             // One decoder and encoder per stream: both keep the state of the answer being relayed.
-            ChatCodec.EventDecoder decoder = provider.streamDecoder();
+            ChatCodec.EventDecoder decoder = upstream.streamDecoder();
             ChatCodec.EventEncoder encoder = caller.streamEncoder();
-            return providerEvents.concatMapIterable(decoder::decode).concatMapIterable(encoder::encode);
+            return providerEvents.concatMapIterable(decoder::decode).concatMapIterable(encoder::encode)
+                    .onErrorMap(Unreadable::is, unreadable -> Unreadable.asProviderError(provider, unreadable));
         });
     }
 
     @Override
     public Throwable error(Throwable providerError) {
-        return providerError instanceof UpstreamStatusException upstream ? upstream.withoutBody() : providerError;
+        return providerError instanceof UpstreamStatusException status ? status.withoutBody() : providerError;
     }
 }

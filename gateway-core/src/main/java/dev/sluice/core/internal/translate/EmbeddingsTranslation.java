@@ -3,15 +3,14 @@ package dev.sluice.core.internal.translate;
 import dev.sluice.core.error.InvalidRequestException;
 import dev.sluice.core.error.UpstreamProtocolException;
 import dev.sluice.core.error.UpstreamStatusException;
-import dev.sluice.core.internal.translate.embeddings.EmbeddingsRequest;
-import dev.sluice.core.internal.translate.embeddings.EmbeddingsResponse;
-import dev.sluice.core.provider.WireFormat;
-import dev.sluice.core.request.Operation;
-import dev.sluice.core.request.RequestBody;
+import dev.sluice.core.format.EmbeddingsCodec;
+import dev.sluice.core.format.Operation;
+import dev.sluice.core.format.RequestBody;
+import dev.sluice.core.format.embeddings.EmbeddingsRequest;
+import dev.sluice.core.format.embeddings.EmbeddingsResponse;
 import dev.sluice.core.sse.SseEvent;
 import reactor.core.publisher.Flux;
 
-import java.util.Locale;
 
 /**
  * Embeddings in one wire format served by a provider speaking another, through the canonical embeddings model. One
@@ -21,15 +20,15 @@ import java.util.Locale;
 final class EmbeddingsTranslation implements ProviderBridge {
 
     private final EmbeddingsCodec caller;
-    private final EmbeddingsCodec provider;
-    private final String providerFormat;
+    private final EmbeddingsCodec upstream;
+    private final String provider;
     private volatile EmbeddingsRequest sent;
     private volatile EmbeddingsRequest asked;
 
-    EmbeddingsTranslation(EmbeddingsCodec caller, EmbeddingsCodec provider, WireFormat providerFormat) {
+    EmbeddingsTranslation(EmbeddingsCodec caller, EmbeddingsCodec upstream, String provider) {
         this.caller = caller;
+        this.upstream = upstream;
         this.provider = provider;
-        this.providerFormat = providerFormat.name().toLowerCase(Locale.ROOT);
     }
 
     @Override
@@ -38,10 +37,10 @@ final class EmbeddingsTranslation implements ProviderBridge {
     }
 
     @Override
-    public byte[] request(RequestBody body, String model, boolean askUsage) {
+    public byte[] request(RequestBody body, String model, boolean stream) {
         EmbeddingsRequest decoded = caller.decodeRequest(body);
         EmbeddingsRequest forProvider = decoded.withModel(model);
-        byte[] encoded = provider.encodeRequest(forProvider);
+        byte[] encoded = upstream.encodeRequest(forProvider);
         asked = decoded;
         sent = forProvider;
         return encoded;
@@ -53,9 +52,9 @@ final class EmbeddingsTranslation implements ProviderBridge {
         if (request == null) {
             throw new IllegalStateException("an embeddings answer came before its request was translated");
         }
-        EmbeddingsResponse response = provider.decodeResponse(providerBody);
+        EmbeddingsResponse response = Unreadable.fromProvider(provider, () -> upstream.decodeResponse(providerBody));
         if (response.vectors().size() != request.inputs().size()) {
-            throw new UpstreamProtocolException(providerFormat, request.inputs().size() + " texts were sent for embedding, "
+            throw new UpstreamProtocolException(provider, request.inputs().size() + " texts were sent for embedding, "
                     + response.vectors().size() + " vectors came back");
         }
         // Gemini's answer does not name its model; the one it was asked for did the work.
@@ -69,6 +68,6 @@ final class EmbeddingsTranslation implements ProviderBridge {
 
     @Override
     public Throwable error(Throwable providerError) {
-        return providerError instanceof UpstreamStatusException upstream ? upstream.withoutBody() : providerError;
+        return providerError instanceof UpstreamStatusException status ? status.withoutBody() : providerError;
     }
 }

@@ -1,12 +1,15 @@
 package dev.sluice.core.internal.translate;
 
-import dev.sluice.core.provider.WireFormat;
-import dev.sluice.core.request.Operation;
-import dev.sluice.core.request.RequestBody;
+import dev.sluice.core.format.ChatCodec;
+import dev.sluice.core.format.EmbeddingsCodec;
+import dev.sluice.core.format.Operation;
+import dev.sluice.core.format.RequestBody;
+import dev.sluice.core.format.WireFormat;
 import dev.sluice.core.sse.SseEvent;
 import reactor.core.publisher.Flux;
 
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * How a caller's request reaches a provider and its answer comes back: forwarded as is when both speak the same wire
@@ -17,11 +20,8 @@ public interface ProviderBridge {
     /** The operation the provider is asked for: the caller's, or its counterpart in the provider's API. */
     Operation operation();
 
-    /**
-     * The request body for the provider, with the provider's own model name; {@code askUsage} asks an OpenAI stream
-     * to end with its usage.
-     */
-    byte[] request(RequestBody body, String model, boolean askUsage);
+    /** The request body for the provider, with the provider's own model name; {@code stream} for a streamed call. */
+    byte[] request(RequestBody body, String model, boolean stream);
 
     /** The provider's unary answer, in the caller's format. */
     byte[] answer(byte[] providerBody);
@@ -35,38 +35,33 @@ public interface ProviderBridge {
     }
 
     /**
-     * The bridge from a caller speaking {@code callerFormat} to a provider speaking {@code providerFormat}, for
-     * {@code operation}; {@code null} when the request cannot be expressed in the provider's format. Take a new one
-     * for each call: a translation may remember the request to shape its answer.
+     * The bridge from a caller speaking {@code callerFormat} to {@code provider}, which speaks {@code providerFormat},
+     * for {@code operation}; empty when the request cannot be expressed in the provider's format. Take a new one for
+     * each call: a translation may remember the request to shape its answer.
      */
-    static ProviderBridge between(WireFormat callerFormat, Operation operation, WireFormat providerFormat, Clock clock) {
+    static Optional<ProviderBridge> between(WireFormat callerFormat, Operation operation, WireFormat providerFormat,
+                                            String provider, Clock clock) {
         if (callerFormat == providerFormat) {
-            return new FastPath(callerFormat, operation);
+            return Optional.of(new FastPath(callerFormat, operation));
         }
         if (operation == Operation.EMBEDDINGS) {
-            EmbeddingsCodec caller = EmbeddingsCodec.of(callerFormat);
-            EmbeddingsCodec provider = EmbeddingsCodec.of(providerFormat);
-            return caller != null && provider != null ? new EmbeddingsTranslation(caller, provider, providerFormat) : null;
+            Optional<EmbeddingsCodec> caller = callerFormat.embeddings();
+            Optional<EmbeddingsCodec> upstream = providerFormat.embeddings();
+            return caller.isPresent() && upstream.isPresent()
+                    ? Optional.of(new EmbeddingsTranslation(caller.get(), upstream.get(), provider)) : Optional.empty();
         }
-        ChatCodec caller = ChatCodec.of(callerFormat, operation, clock);
-        ChatCodec provider = ChatCodec.of(providerFormat, Operation.CHAT_COMPLETIONS, clock);
-        if (caller != null && provider != null) {
-            return new ChatTranslation(caller, provider);
-        }
-        return null;
+        Optional<ChatCodec> caller = callerFormat.chat(operation, clock);
+        Optional<ChatCodec> upstream = providerFormat.chat(Operation.CHAT_COMPLETIONS, clock);
+        return caller.isPresent() && upstream.isPresent()
+                ? Optional.of(new ChatTranslation(caller.get(), upstream.get(), provider)) : Optional.empty();
     }
 
     /** Same format on both sides: only the model changes, every other byte passes through. */
     record FastPath(WireFormat format, Operation operation) implements ProviderBridge {
 
         @Override
-        public byte[] request(RequestBody body, String model, boolean askUsage) {
-            return switch (format) {
-                case OPENAI -> body.forUpstream(model, askUsage);
-                case ANTHROPIC -> body.withModel(model);
-                // Gemini names the model in the URL, never in the body.
-                case GEMINI -> body.forwarded();
-            };
+        public byte[] request(RequestBody body, String model, boolean stream) {
+            return format.forward(operation, body, model, stream);
         }
 
         @Override

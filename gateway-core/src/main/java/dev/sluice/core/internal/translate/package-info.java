@@ -1,6 +1,5 @@
 /**
- * Translation between wire formats through the canonical chat model in {@code translate.chat}: each format has a
- * codec that decodes its requests, responses and stream events into canonical records and encodes them back.
- * Used only when the caller's format differs from the provider's; same-format traffic takes the fast path.
+ * How a caller's request reaches a provider: the fast path when both speak one wire format, else a translation
+ * through the canonical model with the two formats' codecs ({@code dev.sluice.core.format}).
  */
 package dev.sluice.core.internal.translate;

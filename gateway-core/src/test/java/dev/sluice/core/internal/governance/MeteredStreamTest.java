@@ -1,5 +1,10 @@
 package dev.sluice.core.internal.governance;
 
+import dev.sluice.core.format.Operation;
+import dev.sluice.core.format.RequestBody;
+import dev.sluice.core.format.WireFormat;
+import dev.sluice.core.format.anthropic.AnthropicFormat;
+import dev.sluice.core.format.openai.OpenAiFormat;
 import dev.sluice.core.sse.SseEvent;
 import dev.sluice.core.usage.TokenCounts;
 import org.junit.jupiter.api.Test;
@@ -33,7 +38,11 @@ class MeteredStreamTest {
     }
 
     private Flux<SseEvent> metered(Flux<SseEvent> events) {
-        return MeteredStream.meter(events, true, BODY, tokens -> Mono.fromRunnable(() -> charged.add(tokens)),
+        return metered(OpenAiFormat.OPENAI, events);
+    }
+
+    private Flux<SseEvent> metered(WireFormat format, Flux<SseEvent> events) {
+        return MeteredStream.meter(events, format, format.addedEvents(Operation.CHAT_COMPLETIONS, RequestBody.parse(BODY)), BODY, tokens -> Mono.fromRunnable(() -> charged.add(tokens)),
                 released::incrementAndGet);
     }
 
@@ -93,7 +102,7 @@ class MeteredStreamTest {
         SseEvent text = SseEvent.named("content_block_delta",
                 "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"sixteen letters!\"}}");
 
-        StepVerifier.create(metered(Flux.concat(Flux.just(start, text), Flux.never())))
+        StepVerifier.create(metered(AnthropicFormat.ANTHROPIC, Flux.concat(Flux.just(start, text), Flux.never())))
                 .expectNextCount(2)
                 .thenCancel()
                 .verify(Duration.ofSeconds(5));

@@ -8,6 +8,7 @@ import dev.sluice.core.provider.ProviderCall;
 import dev.sluice.core.provider.ProviderConfig;
 import dev.sluice.core.provider.ProviderKey;
 import dev.sluice.core.request.Served;
+import dev.sluice.core.resilience.CircuitBreakerSettings;
 import dev.sluice.core.resilience.ResilienceEvents;
 import dev.sluice.core.resilience.RetryPolicy;
 import dev.sluice.core.sse.SseEvent;
@@ -158,6 +159,32 @@ class ResilientCallsTest {
                 .expectErrorSatisfies(error -> assertThat(error).isSameAs(primary))
                 .verify(WAIT);
         assertThat(attempts).containsExactly("one/a#1", "two/b#1", "one/c#1");
+    }
+
+    @Test
+    void aProviderWhoseKeysAllCoolDownFallsBackAtOnceRatherThanWaitingThemOut() {
+        Provider cold = provider("cold", config("cold").key(ProviderKey.of("only", "sk-1"))
+                .circuitBreaker(new CircuitBreakerSettings(1, Duration.ofSeconds(30), Duration.ofMinutes(5))));
+        Provider backup = provider("backup", config("backup"));
+        ResilientCalls calls = calls(cold, backup);
+        List<Route> targets = List.of(new Route(cold, "m"), new Route(backup, "b"));
+        java.util.function.Function<Attempt, Mono<String>> send = attempt -> {
+            record(attempt);
+            return attempt.fallbackIndex() == 0 ? Mono.error(status(500, null)) : Mono.just("backup's answer");
+        };
+        // The one key fails until its circuit opens (the primary's attempts, then the backup answers).
+        StepVerifier.withVirtualTime(() -> calls.call(targets, send), () -> time, Long.MAX_VALUE)
+                .expectSubscription()
+                .thenAwait(Duration.ofSeconds(10))
+                .expectNextCount(1)
+                .verifyComplete();
+        attempts.clear();
+
+        StepVerifier.withVirtualTime(() -> calls.call(targets, send), () -> time, Long.MAX_VALUE)
+                .assertNext(answered -> assertThat(answered.served()).isEqualTo(new Served("backup", "b", 1)))
+                .expectComplete()
+                .verify(WAIT);
+        assertThat(attempts).containsExactly("backup/b#1");
     }
 
     @Test

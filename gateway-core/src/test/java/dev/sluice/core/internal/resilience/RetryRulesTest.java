@@ -1,10 +1,13 @@
 package dev.sluice.core.internal.resilience;
 
 import dev.sluice.core.error.InvalidRequestException;
+import dev.sluice.core.error.UpstreamBusyException;
 import dev.sluice.core.error.UpstreamProtocolException;
 import dev.sluice.core.error.UpstreamStatusException;
 import dev.sluice.core.error.UpstreamTimeoutException;
 import dev.sluice.core.error.UpstreamUnavailableException;
+import dev.sluice.core.internal.governance.AccessDeniedException;
+import dev.sluice.core.resilience.KeysCoolingDownException;
 import dev.sluice.core.resilience.RetryPolicy;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +38,23 @@ class RetryRulesTest {
         }
         assertThat(RetryRules.retryable(new UpstreamProtocolException("p", "not JSON"))).isFalse();
         assertThat(RetryRules.retryable(new InvalidRequestException("bad", null))).isFalse();
+    }
+
+    @Test
+    void putsWhatWaitingCuresApartFromWhatMayGoBetterAtOnce() {
+        for (int code : new int[] {429, 502, 503, 504, 529}) {
+            assertThat(RetryRules.kind(status(code))).as("status %d", code).isEqualTo(FailureKind.NOT_NOW);
+        }
+        for (int code : new int[] {408, 409, 500}) {
+            assertThat(RetryRules.kind(status(code))).as("status %d", code).isEqualTo(FailureKind.TRY_AGAIN);
+        }
+        assertThat(RetryRules.kind(new UpstreamUnavailableException("p", "refused", null))).isEqualTo(FailureKind.TRY_AGAIN);
+        assertThat(RetryRules.kind(new UpstreamTimeoutException("p", "silent"))).isEqualTo(FailureKind.TRY_AGAIN);
+        assertThat(RetryRules.kind(new UpstreamBusyException("p", "no free connection", null))).isEqualTo(FailureKind.NOT_NOW);
+        assertThat(RetryRules.kind(new KeysCoolingDownException("p", "m", Duration.ofSeconds(3)))).isEqualTo(FailureKind.NOT_NOW);
+        assertThat(RetryRules.kind(AccessDeniedException.rateLimited("k", "request", Duration.ofSeconds(2)))).isEqualTo(FailureKind.NOT_NOW);
+        assertThat(RetryRules.kind(AccessDeniedException.budgetExceeded("k", 1))).isEqualTo(FailureKind.FINAL);
+        assertThat(RetryRules.kind(new IllegalStateException("a bug"))).isEqualTo(FailureKind.FINAL);
     }
 
     @Test

@@ -1,25 +1,35 @@
 package dev.sluice.core.internal.translate;
 
-import dev.sluice.core.internal.translate.anthropic.AnthropicChatCodec;
-import dev.sluice.core.internal.translate.anthropic.AnthropicChatStreamDecoder;
-import dev.sluice.core.internal.translate.anthropic.AnthropicChatStreamEncoder;
-import dev.sluice.core.internal.translate.chat.ChatEvent;
-import dev.sluice.core.internal.translate.openai.OpenAiChatCodec;
-import dev.sluice.core.internal.translate.openai.OpenAiChatStreamDecoder;
-import dev.sluice.core.internal.translate.openai.OpenAiChatStreamEncoder;
+import dev.sluice.core.error.UpstreamProtocolException;
+import dev.sluice.core.format.Fixtures;
+import dev.sluice.core.format.Operation;
+import dev.sluice.core.format.anthropic.AnthropicChatCodec;
+import dev.sluice.core.format.anthropic.AnthropicChatStreamDecoder;
+import dev.sluice.core.format.anthropic.AnthropicChatStreamEncoder;
+import dev.sluice.core.format.anthropic.AnthropicFormat;
+import dev.sluice.core.format.chat.ChatEvent;
+import dev.sluice.core.format.openai.OpenAiChatCodec;
+import dev.sluice.core.format.openai.OpenAiChatStreamDecoder;
+import dev.sluice.core.format.openai.OpenAiChatStreamEncoder;
+import dev.sluice.core.format.openai.OpenAiFormat;
 import dev.sluice.core.sse.SseEvent;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static dev.sluice.core.internal.translate.Fixtures.at;
-import static dev.sluice.core.internal.translate.Fixtures.json;
+import static dev.sluice.core.format.Fixtures.at;
+import static dev.sluice.core.format.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** A caller speaking one format served by a provider speaking the other, through the canonical model. */
 class CrossFormatTranslationTest {
@@ -210,5 +220,19 @@ class CrossFormatTranslationTest {
         assertThat((Object) at(data.get(9), "usage", "output_tokens")).isEqualTo(18L);
         assertThat((Object) at(data.get(9), "usage", "input_tokens")).isEqualTo(82L - 64L);
         assertThat((Object) at(data.get(9), "usage", "cache_read_input_tokens")).isEqualTo(64L);
+    }
+
+    @Test
+    void aGarbledAnswerIsAProtocolErrorOfTheConfiguredProviderNotOfItsFormat() {
+        ProviderBridge bridge = ProviderBridge.between(OpenAiFormat.OPENAI, Operation.CHAT_COMPLETIONS, AnthropicFormat.ANTHROPIC,
+                "claude-proxy", Clock.systemUTC()).orElseThrow();
+
+        assertThatThrownBy(() -> bridge.answer("not json".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(UpstreamProtocolException.class, error -> assertThat(error.provider()).isEqualTo("claude-proxy"))
+                .hasMessageStartingWith("provider 'claude-proxy' answered what its format does not allow: ");
+        StepVerifier.create(bridge.events(Flux.just(SseEvent.named("message_start", "{garbled"))))
+                .expectErrorSatisfies(error -> assertThat(error).isInstanceOfSatisfying(UpstreamProtocolException.class,
+                        protocol -> assertThat(protocol.provider()).isEqualTo("claude-proxy")))
+                .verify(Duration.ofSeconds(5));
     }
 }

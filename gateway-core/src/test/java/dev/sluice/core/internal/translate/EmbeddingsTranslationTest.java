@@ -2,11 +2,15 @@ package dev.sluice.core.internal.translate;
 
 import dev.sluice.core.error.InvalidRequestException;
 import dev.sluice.core.error.UpstreamProtocolException;
-import dev.sluice.core.internal.translate.embeddings.Vectors;
-import dev.sluice.core.internal.translate.gemini.GeminiEmbeddingsCodec;
-import dev.sluice.core.internal.translate.json.Json;
-import dev.sluice.core.provider.WireFormat;
-import dev.sluice.core.request.Operation;
+import dev.sluice.core.format.Fixtures;
+import dev.sluice.core.format.Operation;
+import dev.sluice.core.format.WireFormat;
+import dev.sluice.core.format.anthropic.AnthropicFormat;
+import dev.sluice.core.format.embeddings.Vectors;
+import dev.sluice.core.format.gemini.GeminiEmbeddingsCodec;
+import dev.sluice.core.format.gemini.GeminiFormat;
+import dev.sluice.core.format.json.Json;
+import dev.sluice.core.format.openai.OpenAiFormat;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
@@ -16,11 +20,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import static dev.sluice.core.internal.translate.EmbeddingsCodecTest.LIFE;
-import static dev.sluice.core.internal.translate.EmbeddingsCodecTest.geminiBody;
-import static dev.sluice.core.internal.translate.EmbeddingsCodecTest.openAiBody;
-import static dev.sluice.core.internal.translate.Fixtures.at;
-import static dev.sluice.core.internal.translate.Fixtures.json;
+import static dev.sluice.core.format.EmbeddingsCodecTest.LIFE;
+import static dev.sluice.core.format.EmbeddingsCodecTest.geminiBody;
+import static dev.sluice.core.format.EmbeddingsCodecTest.openAiBody;
+import static dev.sluice.core.format.Fixtures.at;
+import static dev.sluice.core.format.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -31,22 +35,22 @@ class EmbeddingsTranslationTest {
     private static final GeminiEmbeddingsCodec GEMINI = new GeminiEmbeddingsCodec();
 
     private static ProviderBridge bridge(WireFormat caller, WireFormat provider) {
-        return ProviderBridge.between(caller, Operation.EMBEDDINGS, provider, CLOCK);
+        return ProviderBridge.between(caller, Operation.EMBEDDINGS, provider, "upstream", CLOCK).orElseThrow();
     }
 
     @Test
     void bridgesOpenAiAndGeminiButNotAnthropic() {
-        assertThat(bridge(WireFormat.OPENAI, WireFormat.GEMINI)).isInstanceOf(EmbeddingsTranslation.class)
+        assertThat(bridge(OpenAiFormat.OPENAI, GeminiFormat.GEMINI)).isInstanceOf(EmbeddingsTranslation.class)
                 .extracting(ProviderBridge::operation).isEqualTo(Operation.EMBEDDINGS);
-        assertThat(bridge(WireFormat.GEMINI, WireFormat.OPENAI)).isInstanceOf(EmbeddingsTranslation.class);
-        assertThat(bridge(WireFormat.OPENAI, WireFormat.ANTHROPIC)).isNull();
-        assertThat(bridge(WireFormat.ANTHROPIC, WireFormat.GEMINI)).isNull();
-        assertThat(bridge(WireFormat.GEMINI, WireFormat.GEMINI)).isInstanceOf(ProviderBridge.FastPath.class);
+        assertThat(bridge(GeminiFormat.GEMINI, OpenAiFormat.OPENAI)).isInstanceOf(EmbeddingsTranslation.class);
+        assertThat(ProviderBridge.between(OpenAiFormat.OPENAI, Operation.EMBEDDINGS, AnthropicFormat.ANTHROPIC, "upstream", CLOCK)).isEmpty();
+        assertThat(ProviderBridge.between(AnthropicFormat.ANTHROPIC, Operation.EMBEDDINGS, GeminiFormat.GEMINI, "upstream", CLOCK)).isEmpty();
+        assertThat(bridge(GeminiFormat.GEMINI, GeminiFormat.GEMINI)).isInstanceOf(ProviderBridge.FastPath.class);
     }
 
     @Test
     void openAiCallerGetsGeminiVectorsAsAnOpenAiList() {
-        ProviderBridge bridge = bridge(WireFormat.OPENAI, WireFormat.GEMINI);
+        ProviderBridge bridge = bridge(OpenAiFormat.OPENAI, GeminiFormat.GEMINI);
 
         Map<String, Object> sent = json(bridge.request(openAiBody(
                 "{\"model\":\"gemini/text-embedding-004\",\"input\":[\"life\",\"brain\"],\"dimensions\":4}"), "text-embedding-004", false));
@@ -63,7 +67,7 @@ class EmbeddingsTranslationTest {
 
     @Test
     void openAiCallerAskingForBase64GetsPackedFloats() {
-        ProviderBridge bridge = bridge(WireFormat.OPENAI, WireFormat.GEMINI);
+        ProviderBridge bridge = bridge(OpenAiFormat.OPENAI, GeminiFormat.GEMINI);
         bridge.request(openAiBody("{\"model\":\"g/e\",\"input\":\"life\",\"encoding_format\":\"base64\"}"), "e", false);
 
         Map<String, Object> answer = json(bridge.answer(Fixtures.bytes("gemini/embed-content-response.json")));
@@ -73,7 +77,7 @@ class EmbeddingsTranslationTest {
 
     @Test
     void geminiEmbedContentCallerGetsOneEmbeddingFromOpenAi() {
-        ProviderBridge bridge = bridge(WireFormat.GEMINI, WireFormat.OPENAI);
+        ProviderBridge bridge = bridge(GeminiFormat.GEMINI, OpenAiFormat.OPENAI);
 
         Map<String, Object> sent = json(bridge.request(geminiBody(Fixtures.bytes("gemini/embed-content-request.json"),
                 "openai/text-embedding-3-small"), "text-embedding-3-small", false));
@@ -89,7 +93,7 @@ class EmbeddingsTranslationTest {
 
     @Test
     void geminiBatchCallerGetsEmbeddingsFromOpenAiInOrder() {
-        ProviderBridge bridge = bridge(WireFormat.GEMINI, WireFormat.OPENAI);
+        ProviderBridge bridge = bridge(GeminiFormat.GEMINI, OpenAiFormat.OPENAI);
 
         Map<String, Object> sent = json(bridge.request(geminiBody(Fixtures.bytes("gemini/batch-embed-contents-request.json"),
                 "openai/text-embedding-3-small"), "text-embedding-3-small", false));
@@ -105,16 +109,17 @@ class EmbeddingsTranslationTest {
 
     @Test
     void aProviderAnsweringWithTheWrongNumberOfVectorsFailsAsTheProvidersFault() {
-        ProviderBridge bridge = bridge(WireFormat.OPENAI, WireFormat.GEMINI);
+        ProviderBridge bridge = bridge(OpenAiFormat.OPENAI, GeminiFormat.GEMINI);
         bridge.request(openAiBody("{\"model\":\"g/e\",\"input\":[\"a\",\"b\",\"c\"]}"), "e", false);
 
         assertThatThrownBy(() -> bridge.answer(Fixtures.bytes("gemini/batch-embed-contents-response.json")))
-                .isInstanceOf(UpstreamProtocolException.class).hasMessageContaining("3 texts");
+                .isInstanceOfSatisfying(UpstreamProtocolException.class, error -> assertThat(error.provider()).isEqualTo("upstream"))
+                .hasMessageContaining("3 texts");
     }
 
     @Test
     void embeddingsAreNeverStreamed() {
-        StepVerifier.create(bridge(WireFormat.OPENAI, WireFormat.GEMINI).events(Flux.empty()))
+        StepVerifier.create(bridge(OpenAiFormat.OPENAI, GeminiFormat.GEMINI).events(Flux.empty()))
                 .expectError(InvalidRequestException.class)
                 .verify(Duration.ofSeconds(5));
     }

@@ -1,8 +1,10 @@
 package dev.sluice.core.internal.translate;
 
-import dev.sluice.core.provider.WireFormat;
-import dev.sluice.core.request.Operation;
-import dev.sluice.core.request.RequestBody;
+import dev.sluice.core.format.Fixtures;
+import dev.sluice.core.format.Operation;
+import dev.sluice.core.format.RequestBody;
+import dev.sluice.core.format.gemini.GeminiFormat;
+import dev.sluice.core.format.openai.OpenAiFormat;
 import dev.sluice.core.sse.SseEvent;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -13,8 +15,8 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
-import static dev.sluice.core.internal.translate.Fixtures.at;
-import static dev.sluice.core.internal.translate.Fixtures.json;
+import static dev.sluice.core.format.Fixtures.at;
+import static dev.sluice.core.format.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** An OpenAI caller served by a Gemini provider, through the bridge the gateway uses. */
@@ -23,12 +25,12 @@ class OpenAiToGeminiChatTest {
     private static final String PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
     private static final Clock CLOCK = Clock.fixed(Instant.ofEpochSecond(1741570283), ZoneOffset.UTC);
 
-    private final ProviderBridge bridge = ProviderBridge.between(WireFormat.OPENAI, Operation.CHAT_COMPLETIONS, WireFormat.GEMINI, CLOCK);
+    private final ProviderBridge bridge = ProviderBridge.between(OpenAiFormat.OPENAI, Operation.CHAT_COMPLETIONS, GeminiFormat.GEMINI, "upstream", CLOCK).orElseThrow();
 
     @Test
     void geminiServesChatCompletionsButNotLegacyCompletions() {
         assertThat(bridge).isInstanceOf(ChatTranslation.class);
-        assertThat(ProviderBridge.between(WireFormat.OPENAI, Operation.COMPLETIONS, WireFormat.GEMINI, CLOCK)).isNull();
+        assertThat(ProviderBridge.between(OpenAiFormat.OPENAI, Operation.COMPLETIONS, GeminiFormat.GEMINI, "upstream", CLOCK)).isEmpty();
     }
 
     @Test

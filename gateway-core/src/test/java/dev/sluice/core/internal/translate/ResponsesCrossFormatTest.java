@@ -1,10 +1,12 @@
 package dev.sluice.core.internal.translate;
 
-import dev.sluice.core.internal.translate.json.Json;
-import dev.sluice.core.internal.usage.UsageReader;
-import dev.sluice.core.provider.WireFormat;
-import dev.sluice.core.request.Operation;
-import dev.sluice.core.request.RequestBody;
+import dev.sluice.core.format.Fixtures;
+import dev.sluice.core.format.Operation;
+import dev.sluice.core.format.RequestBody;
+import dev.sluice.core.format.anthropic.AnthropicFormat;
+import dev.sluice.core.format.gemini.GeminiFormat;
+import dev.sluice.core.format.json.Json;
+import dev.sluice.core.format.openai.OpenAiFormat;
 import dev.sluice.core.sse.SseEvent;
 import dev.sluice.core.usage.TokenCounts;
 import org.junit.jupiter.api.Test;
@@ -14,9 +16,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import static dev.sluice.core.internal.translate.Fixtures.at;
-import static dev.sluice.core.internal.translate.Fixtures.json;
-import static dev.sluice.core.internal.translate.OpenAiResponsesCodecTest.CLOCK;
+import static dev.sluice.core.format.Fixtures.at;
+import static dev.sluice.core.format.Fixtures.json;
+import static dev.sluice.core.format.openai.OpenAiResponsesCodecTest.CLOCK;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A Responses API caller served by Anthropic and Gemini providers, through the bridge the gateway uses. */
@@ -24,11 +26,17 @@ class ResponsesCrossFormatTest {
 
     private static final String PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
 
-    private final ProviderBridge toAnthropic = ProviderBridge.between(WireFormat.OPENAI, Operation.RESPONSES, WireFormat.ANTHROPIC, CLOCK);
-    private final ProviderBridge toGemini = ProviderBridge.between(WireFormat.OPENAI, Operation.RESPONSES, WireFormat.GEMINI, CLOCK);
+    private final ProviderBridge toAnthropic = ProviderBridge.between(OpenAiFormat.OPENAI, Operation.RESPONSES, AnthropicFormat.ANTHROPIC, "upstream", CLOCK).orElseThrow();
+    private final ProviderBridge toGemini = ProviderBridge.between(OpenAiFormat.OPENAI, Operation.RESPONSES, GeminiFormat.GEMINI, "upstream", CLOCK).orElseThrow();
 
     private static RequestBody fullRequest() {
         return RequestBody.parse(Fixtures.bytes("openai/responses-request-full.json"));
+    }
+
+    @Test
+    void asksTheProviderForAChat() {
+        assertThat(toGemini.operation()).isEqualTo(Operation.CHAT_COMPLETIONS);
+        assertThat(toAnthropic.operation()).isEqualTo(Operation.CHAT_COMPLETIONS);
     }
 
     @Test
@@ -88,7 +96,7 @@ class ResponsesCrossFormatTest {
                 .containsEntry("call_id", "toolu_01A09q90qw90lq917835lq9").containsEntry("name", "get_weather");
         assertThat(json((String) at(response, "output", 1, "arguments")))
                 .isEqualTo(Map.of("city", "San Francisco, CA", "unit", "celsius"));
-        assertThat(UsageReader.fromBody(Json.writeBytes(response))).isEqualTo(new TokenCounts(472, 91));
+        assertThat(OpenAiFormat.OPENAI.usage(Json.writeBytes(response))).isEqualTo(new TokenCounts(472, 91));
     }
 
     @Test
@@ -113,7 +121,7 @@ class ResponsesCrossFormatTest {
         Map<String, Object> completed = json(events.getLast().data());
         assertThat((Object) at(completed, "response", "output", 0, "content", 0, "text")).isEqualTo("Hello, world — how can I help?");
         assertThat((Object) at(completed, "response", "usage", "input_tokens_details", "cached_tokens")).isEqualTo(100L);
-        assertThat(UsageReader.fromEvent(events.getLast())).isEqualTo(new TokenCounts(125, 15));
+        assertThat(OpenAiFormat.OPENAI.usage(events.getLast())).contains(new TokenCounts(125, 15));
     }
 
     @Test

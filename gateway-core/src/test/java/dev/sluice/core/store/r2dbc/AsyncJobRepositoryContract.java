@@ -2,7 +2,7 @@ package dev.sluice.core.store.r2dbc;
 
 import dev.sluice.core.jobs.AsyncJob;
 import dev.sluice.core.jobs.AsyncJobRepository;
-import dev.sluice.core.jobs.JobIds;
+import dev.sluice.core.internal.ids.JobIds;
 import dev.sluice.core.jobs.JobStatus;
 import dev.sluice.core.store.Store;
 import dev.sluice.core.testing.Sql;

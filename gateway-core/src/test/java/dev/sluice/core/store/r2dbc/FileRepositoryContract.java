@@ -1,6 +1,7 @@
 package dev.sluice.core.store.r2dbc;
 
 import dev.sluice.core.batches.Batch;
+import dev.sluice.core.internal.ids.FileIds;
 import dev.sluice.core.files.FileRepository;
 import dev.sluice.core.files.FileTooLargeException;
 import dev.sluice.core.files.StoredFile;
@@ -57,7 +58,7 @@ abstract class FileRepositoryContract {
     }
 
     static StoredFile file(String owner, String purpose, Instant createdAt) {
-        return StoredFile.pending(owner, purpose, "input.jsonl", createdAt, null);
+        return StoredFile.pending(FileIds.next(), owner, purpose, "input.jsonl", createdAt, null);
     }
 
     static byte[] random(int size) {
@@ -318,8 +319,8 @@ abstract class FileRepositoryContract {
 
     @Test
     void deleteExpiredDeletesOnlyFilesWhoseExpiryHasPassed() {
-        StoredFile soon = create(StoredFile.pending("key-1", "batch", "a", T0, T0.plusSeconds(3600)), random(10));
-        StoredFile later = create(StoredFile.pending("key-1", "batch", "b", T0, T0.plusSeconds(7200)), random(10));
+        StoredFile soon = create(StoredFile.pending(FileIds.next(), "key-1", "batch", "a", T0, T0.plusSeconds(3600)), random(10));
+        StoredFile later = create(StoredFile.pending(FileIds.next(), "key-1", "batch", "b", T0, T0.plusSeconds(7200)), random(10));
         StoredFile never = create(file("key-1", "assistants", T0), random(10));
         Instant now = T0.plusSeconds(3600);
 
@@ -335,7 +336,7 @@ abstract class FileRepositoryContract {
 
     @Test
     void deleteExpiredSparesTheInputFileOfABatchUntilTheBatchEnds() {
-        StoredFile input = create(StoredFile.pending("key-1", "batch", "in", T0, T0.plusSeconds(3600)), random(10));
+        StoredFile input = create(StoredFile.pending(FileIds.next(), "key-1", "batch", "in", T0, T0.plusSeconds(3600)), random(10));
         String batchId = "batch_expiry_" + input.id();
         Sql.execute(url, "DELETE FROM batches WHERE id = '" + batchId + "'");
         store.batches().insert(Batch.created(batchId, "key-1", "/v1/chat/completions", input.id(), "24h", Map.of(), null, T0,

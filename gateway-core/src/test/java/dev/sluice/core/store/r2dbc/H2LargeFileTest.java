@@ -1,6 +1,7 @@
 package dev.sluice.core.store.r2dbc;
 
 import dev.sluice.core.files.FileRepository;
+import dev.sluice.core.internal.ids.FileIds;
 import dev.sluice.core.files.StoredFile;
 import dev.sluice.core.store.Store;
 import dev.sluice.core.testing.TestDatabases;
@@ -60,7 +61,7 @@ class H2LargeFileTest {
         Store store = StoreFixture.open(TestDatabases.h2File(directory));
         try {
             FileRepository files = store.files();
-            StoredFile file = StoredFile.pending("key-1", "batch", "big.jsonl", Instant.parse("2025-06-01T12:00:00Z"), null);
+            StoredFile file = StoredFile.pending(FileIds.next(), "key-1", "batch", "big.jsonl", Instant.parse("2025-06-01T12:00:00Z"), null);
 
             StepVerifier.create(files.create(file, generated(42, SIZE), SIZE))
                     .assertNext(stored -> assertThat(stored.bytes()).isEqualTo(SIZE))

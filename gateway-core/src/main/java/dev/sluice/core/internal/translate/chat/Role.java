@@ -1,6 +1,0 @@
-package dev.sluice.core.internal.translate.chat;
-
-/** Who speaks a message; the system prompt is not a message but {@link ChatRequest#system()}. */
-public enum Role {
-    USER, ASSISTANT, TOOL
-}

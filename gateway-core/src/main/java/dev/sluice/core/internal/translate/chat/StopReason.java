@@ -1,6 +1,0 @@
-package dev.sluice.core.internal.translate.chat;
-
-/** Why the model stopped generating. */
-public enum StopReason {
-    END_TURN, MAX_TOKENS, STOP_SEQUENCE, TOOL_USE, CONTENT_FILTER
-}
