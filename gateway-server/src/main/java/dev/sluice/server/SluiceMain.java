@@ -5,6 +5,7 @@ import dev.sluice.server.config.ConfigLoader;
 import dev.sluice.server.config.SluiceConfig;
 
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
@@ -27,7 +28,7 @@ public final class SluiceMain {
         }
         SluiceServer server;
         try {
-            server = SluiceServer.start(config).block();
+            server = Objects.requireNonNull(SluiceServer.start(config).block(), "the server did not start");
         } catch (RuntimeException e) {
             System.err.println("sluice: cannot start on " + config.server().host() + ":" + config.server().port() + ": " + e.getMessage());
             System.exit(1);

@@ -153,9 +153,10 @@ public final class SluiceServer implements AutoCloseable {
         new AsyncRoutes(gateway.jobs(), bodies.withCallerCheck(AsyncRoutes.submitters(callers)), json).register(routes);
         new FileRoutes(gateway.files(), json, callers, inflight, settings.uploadTimeout(), timer).register(routes);
         new BatchRoutes(gateway.batches(), bodies, json).register(routes);
-        if (auth.adminApiEnabled()) {
+        String adminToken = auth.adminToken();
+        if (adminToken != null) {
             // The admin token, checked before the body is read, guards these routes instead of a virtual key.
-            new VirtualKeyRoutes(gateway.virtualKeys(), auth.adminToken(), bodies.withCallerCheck(CallerCheck.none()), json,
+            new VirtualKeyRoutes(gateway.virtualKeys(), adminToken, bodies.withCallerCheck(CallerCheck.none()), json,
                     fields -> ConfigLoader.virtualKey(fields, "request body")).register(routes);
         }
         // Reading the certificate files blocks.

@@ -4,6 +4,7 @@ import dev.sluice.core.error.InvalidRequestException;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** What a file is for, as the OpenAI Files API names it; only these purposes are accepted. */
@@ -33,9 +34,9 @@ public enum FilePurpose {
         return wire;
     }
 
-    /** How long a file of this purpose is kept when nobody says: 30 days for batch input, else for ever ({@code null}). */
-    public Duration defaultExpiry() {
-        return this == BATCH ? BATCH_DEFAULT_EXPIRY : null;
+    /** How long a file of this purpose is kept when nobody says: 30 days for batch input, else for ever (empty). */
+    public Optional<Duration> defaultExpiry() {
+        return this == BATCH ? Optional.of(BATCH_DEFAULT_EXPIRY) : Optional.empty();
     }
 
     /** The purpose named {@code wire}; a 400 naming it and the accepted ones otherwise. */

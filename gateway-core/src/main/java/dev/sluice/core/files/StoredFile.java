@@ -1,5 +1,7 @@
 package dev.sluice.core.files;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Instant;
 import java.util.Objects;
 
@@ -18,13 +20,13 @@ import java.util.Objects;
  */
 public record StoredFile(
         String id,
-        String ownerKeyId,
+        @Nullable String ownerKeyId,
         String purpose,
         String filename,
         long bytes,
         Instant createdAt,
-        Instant expiresAt,
-        Instant deletedAt) {
+        @Nullable Instant expiresAt,
+        @Nullable Instant deletedAt) {
 
     public StoredFile {
         Objects.requireNonNull(id, "id");
@@ -37,7 +39,8 @@ public record StoredFile(
     }
 
     /** A file about to be uploaded as {@code id}: its size is known once its content has been written. */
-    public static StoredFile pending(String id, String ownerKeyId, String purpose, String filename, Instant createdAt, Instant expiresAt) {
+    public static StoredFile pending(String id, @Nullable String ownerKeyId, String purpose, String filename, Instant createdAt,
+            @Nullable Instant expiresAt) {
         return new StoredFile(id, ownerKeyId, purpose, filename, 0, createdAt, expiresAt, null);
     }
 

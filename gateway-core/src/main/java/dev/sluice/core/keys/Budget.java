@@ -1,5 +1,7 @@
 package dev.sluice.core.keys;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Instant;
 
 /**
@@ -8,7 +10,7 @@ import java.time.Instant;
  * @param maxUsd the most it may spend in one period, {@code >= 0}
  * @param reset  when the spend starts again at zero; {@code null} means never
  */
-public record Budget(double maxUsd, ResetPeriod reset) {
+public record Budget(double maxUsd, @Nullable ResetPeriod reset) {
 
     public Budget {
         if (!(maxUsd >= 0) || Double.isInfinite(maxUsd)) {

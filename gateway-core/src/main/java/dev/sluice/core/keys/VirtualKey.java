@@ -1,6 +1,7 @@
 package dev.sluice.core.keys;
 
 import dev.sluice.core.routing.ModelPattern;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Instant;
 import java.util.List;
@@ -25,12 +26,12 @@ public record VirtualKey(
         String id,
         String name,
         String valueHash,
-        String valueHint,
+        @Nullable String valueHint,
         List<ModelPattern> allowedModels,
-        RateLimit rateLimit,
-        Budget budget,
+        @Nullable RateLimit rateLimit,
+        @Nullable Budget budget,
         boolean active,
-        Instant expiresAt,
+        @Nullable Instant expiresAt,
         Instant createdAt) {
 
     public VirtualKey {

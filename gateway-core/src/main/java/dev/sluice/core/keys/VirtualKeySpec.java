@@ -1,6 +1,7 @@
 package dev.sluice.core.keys;
 
 import dev.sluice.core.routing.ModelPattern;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Instant;
 import java.util.List;
@@ -20,12 +21,12 @@ import java.util.Objects;
  */
 public record VirtualKeySpec(
         String name,
-        String value,
+        @Nullable String value,
         List<ModelPattern> allowedModels,
-        RateLimit rateLimit,
-        Budget budget,
+        @Nullable RateLimit rateLimit,
+        @Nullable Budget budget,
         boolean active,
-        Instant expiresAt) {
+        @Nullable Instant expiresAt) {
 
     public VirtualKeySpec {
         Objects.requireNonNull(name, "name");

@@ -16,9 +16,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
 
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -30,7 +33,7 @@ public final class GatewayMetrics {
 
     private static final GatewayMetrics NONE = new GatewayMetrics(null, Set.of());
 
-    private final MeterRegistry registry;
+    private final @Nullable MeterRegistry registry;
     private final Set<String> catalogue;
 
     private final MeterCache<Timer> upstreamTimers;
@@ -39,30 +42,35 @@ public final class GatewayMetrics {
     private final MeterCache<Counter> tokenCounters;
     private final MeterCache<Counter> costCounters;
 
-    private GatewayMetrics(MeterRegistry registry, Set<String> catalogue) {
+    private GatewayMetrics(@Nullable MeterRegistry registry, Set<String> catalogue) {
         this.registry = registry;
         this.catalogue = catalogue;
         this.upstreamTimers = new MeterCache<>(tags -> Timer.builder(MetricNames.UPSTREAM_REQUESTS)
                 .description("Upstream calls, to their last byte")
                 .tags(MetricNames.TAG_PROVIDER, tags.get(0), MetricNames.TAG_MODEL, tags.get(1), MetricNames.TAG_MODE, tags.get(2),
                         MetricNames.TAG_OUTCOME, tags.get(3))
-                .register(registry));
+                .register(registryOn()));
         this.firstEventTimers = new MeterCache<>(tags -> Timer.builder(MetricNames.UPSTREAM_FIRST_EVENT)
                 .description("Time to the first event of an upstream stream")
                 .tags(MetricNames.TAG_PROVIDER, tags.get(0), MetricNames.TAG_MODEL, tags.get(1))
-                .register(registry));
+                .register(registryOn()));
         this.eventGapTimers = new MeterCache<>(tags -> Timer.builder(MetricNames.UPSTREAM_EVENT_GAP)
                 .description("Gaps between events of an upstream stream")
                 .tags(MetricNames.TAG_PROVIDER, tags.get(0), MetricNames.TAG_MODEL, tags.get(1))
-                .register(registry));
+                .register(registryOn()));
         this.tokenCounters = new MeterCache<>(tags -> Counter.builder(MetricNames.TOKENS)
                 .description("Tokens reported by providers")
                 .tags(MetricNames.TAG_PROVIDER, tags.get(0), MetricNames.TAG_MODEL, tags.get(1), MetricNames.TAG_TYPE, tags.get(2))
-                .register(registry));
+                .register(registryOn()));
         this.costCounters = new MeterCache<>(tags -> Counter.builder(MetricNames.COST).baseUnit("usd")
                 .description("Spend at the configured prices")
                 .tags(MetricNames.TAG_PROVIDER, tags.get(0), MetricNames.TAG_MODEL, tags.get(1))
-                .register(registry));
+                .register(registryOn()));
+    }
+
+    /** The registry to make a meter in: meters are made only with metrics on, as every recording returns first without. */
+    private MeterRegistry registryOn() {
+        return Objects.requireNonNull(registry, "metrics are off");
     }
 
     /** Records nothing. */
@@ -88,13 +96,13 @@ public final class GatewayMetrics {
         return registry != null;
     }
 
-    /** The registry, or {@code null} when metrics are off. */
-    public MeterRegistry registry() {
-        return registry;
+    /** The registry; empty when metrics are off. */
+    public Optional<MeterRegistry> registry() {
+        return Optional.ofNullable(registry);
     }
 
     /** The model as a tag value: a catalogue model's name, else {@link MetricNames#OTHER} (or {@code none} without one). */
-    public String modelTag(String provider, String model) {
+    public String modelTag(String provider, @Nullable String model) {
         if (provider == null || model == null) {
             return MetricNames.NONE;
         }
@@ -122,7 +130,7 @@ public final class GatewayMetrics {
 
     private void poolGauge(String provider, String what, String description, Supplier<Number> value) {
         Gauge.builder(MetricNames.PROVIDER_POOL + "." + what, value).description(description)
-                .tag(MetricNames.TAG_PROVIDER, provider).strongReference(true).register(registry);
+                .tag(MetricNames.TAG_PROVIDER, provider).strongReference(true).register(registryOn());
     }
 
     /** Jobs entering a state are counted; the repository itself when metrics are off. */
@@ -178,7 +186,7 @@ public final class GatewayMetrics {
     /** Registers a gauge that reads {@code value} at each scrape. */
     public void gauge(String name, String description, Supplier<Number> value) {
         if (registry != null) {
-            Gauge.builder(name, value).description(description).strongReference(true).register(registry);
+            Gauge.builder(name, value).description(description).strongReference(true).register(registryOn());
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.sluice.core.sse;
 
+import org.jspecify.annotations.Nullable;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,8 +19,8 @@ public final class SseDecoder {
     private byte[] line = new byte[256];
     private int lineLength;
     private boolean lastWasCarriageReturn;
-    private String event;
-    private StringBuilder data;
+    private @Nullable String event;
+    private @Nullable StringBuilder data;
 
     /** Feeds the next chunk and returns the events it completed (often none, sometimes several). */
     public List<SseEvent> decode(byte[] chunk) {
@@ -56,7 +58,7 @@ public final class SseDecoder {
         line[lineLength++] = b;
     }
 
-    private SseEvent endLine() {
+    private @Nullable SseEvent endLine() {
         if (lineLength == 0) {
             return dispatch();
         }
@@ -82,7 +84,7 @@ public final class SseDecoder {
         return null;
     }
 
-    private SseEvent dispatch() {
+    private @Nullable SseEvent dispatch() {
         SseEvent completed = data == null ? null : new SseEvent(event, data.toString());
         event = null;
         data = null;

@@ -1,5 +1,7 @@
 package dev.sluice.core.sse;
 
+import org.jspecify.annotations.Nullable;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
@@ -9,7 +11,7 @@ import java.util.Objects;
  * @param event the {@code event:} name, or {@code null} for an unnamed event
  * @param data  the {@code data:} payload, lines joined with {@code \n}
  */
-public record SseEvent(String event, String data) {
+public record SseEvent(@Nullable String event, String data) {
 
     /** The payload OpenAI sends last on chat and completion streams. */
     public static final String DONE = "[DONE]";

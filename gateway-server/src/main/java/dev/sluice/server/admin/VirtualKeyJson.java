@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.keys.VirtualKey;
 import dev.sluice.core.keys.VirtualKeyService.KeyUsage;
 import dev.sluice.core.routing.ModelPattern;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -21,7 +22,7 @@ final class VirtualKeyJson {
     }
 
     /** The key with its value masked ({@code sk-bf-...abcd}), or shown in full when {@code value} is given. */
-    ObjectNode key(VirtualKey key, String value) {
+    ObjectNode key(VirtualKey key, @Nullable String value) {
         ObjectNode node = json.createObjectNode()
                 .put("object", "virtual_key")
                 .put("id", key.id())
@@ -91,7 +92,7 @@ final class VirtualKeyJson {
                 .put("budget_usd", key.budget() == null ? null : key.budget().maxUsd());
     }
 
-    private static String text(Instant instant) {
+    private static @Nullable String text(@Nullable Instant instant) {
         return instant == null ? null : instant.toString();
     }
 }

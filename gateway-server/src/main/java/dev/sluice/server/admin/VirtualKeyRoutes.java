@@ -15,6 +15,7 @@ import dev.sluice.server.http.Json;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -74,11 +75,12 @@ public final class VirtualKeyRoutes {
                 return Mono.error(new GatewayException(401, "unauthorized", "admin_token_required", null,
                         "The admin API needs 'Authorization: Bearer <auth.admin_token>'."));
             }
-            return handler.handle(request, response, params.get("name"));
+            // Routes without {name} (list, create) ignore it.
+            return handler.handle(request, response, params.getOrDefault("name", ""));
         };
     }
 
-    private boolean authorized(String authorization) {
+    private boolean authorized(@Nullable String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return false;
         }
@@ -174,7 +176,7 @@ public final class VirtualKeyRoutes {
         return new GatewayException(404, "not_found", "virtual_key_not_found", null, "No virtual key is named '" + name + "'.");
     }
 
-    private static GatewayException conflict(String message) {
+    private static GatewayException conflict(@Nullable String message) {
         return new GatewayException(409, "conflict", "virtual_key_exists", null, message);
     }
 }

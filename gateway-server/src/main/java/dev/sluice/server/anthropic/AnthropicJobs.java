@@ -33,7 +33,7 @@ final class AnthropicJobs {
     }
 
     Mono<Void> submit(HttpServerResponse response, GatewayRequest request, HttpHeaders headers) {
-        return jobs.submit(request, AsyncHeaders.resultTtl(headers)).flatMap(job -> Json.ok(response, AnthropicJobAnswers.of(job)));
+        return jobs.submit(request, AsyncHeaders.resultTtl(headers).orElse(null)).flatMap(job -> Json.ok(response, AnthropicJobAnswers.of(job)));
     }
 
     Mono<Void> retrieve(HttpServerResponse response, String id, HttpHeaders headers) {

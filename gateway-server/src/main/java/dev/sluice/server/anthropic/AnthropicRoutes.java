@@ -50,7 +50,7 @@ public final class AnthropicRoutes {
 
     private Mono<Void> messages(HttpServerRequest request, HttpServerResponse response) {
         HttpHeaders headers = request.requestHeaders();
-        String retrievedId = AsyncHeaders.retrievedId(headers);
+        String retrievedId = AsyncHeaders.retrievedId(headers).orElse(null);
         if (retrievedId != null) {
             // The body of a retrieval carries nothing ("{}" is fine): read it only to finish the exchange.
             return bodies.read(request).then(jobs.retrieve(response, retrievedId, headers));
@@ -69,7 +69,7 @@ public final class AnthropicRoutes {
 
     private Mono<Void> countTokens(HttpServerRequest request, HttpServerResponse response) {
         HttpHeaders headers = request.requestHeaders();
-        if (AsyncHeaders.asksAsync(headers) || AsyncHeaders.retrievedId(headers) != null) {
+        if (AsyncHeaders.asksAsync(headers) || AsyncHeaders.retrievedId(headers).isPresent()) {
             return Mono.error(new InvalidRequestException("Counting tokens answers at once, so it does not take '"
                     + AsyncHeaders.ASYNC + "'.", null));
         }

@@ -3,6 +3,7 @@ package dev.sluice.server.async;
 import io.netty.handler.codec.http.HttpHeaders;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /** The headers of the async job contract, which clients built for the Bifrost async API already send. */
 public final class AsyncHeaders {
@@ -26,30 +27,30 @@ public final class AsyncHeaders {
         return value != null && !value.isBlank();
     }
 
-    /** The job id of a retrieval, or {@code null}. */
-    public static String retrievedId(HttpHeaders headers) {
+    /** The job id of a retrieval; empty when the request retrieves nothing. */
+    public static Optional<String> retrievedId(HttpHeaders headers) {
         String value = headers.get(ASYNC_ID);
-        return value == null || value.isBlank() ? null : value.strip();
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
     }
 
     /**
-     * The result TTL the submitter asked for, or {@code null} (the default) when absent or not a positive number. A
+     * The result TTL the submitter asked for; empty (the default) when absent or not a positive number. A
      * number too large for a {@code long} reads as the longest duration, for the job service to refuse.
      */
-    public static Duration resultTtl(HttpHeaders headers) {
+    public static Optional<Duration> resultTtl(HttpHeaders headers) {
         String value = headers.get(RESULT_TTL);
         if (value == null) {
-            return null;
+            return Optional.empty();
         }
         String digits = value.strip();
         if (digits.isEmpty() || digits.length() > 64 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            return null;
+            return Optional.empty();
         }
         try {
             long seconds = Long.parseLong(digits);
-            return seconds > 0 ? Duration.ofSeconds(seconds) : null;
+            return seconds > 0 ? Optional.of(Duration.ofSeconds(seconds)) : Optional.empty();
         } catch (NumberFormatException tooLarge) {
-            return Duration.ofSeconds(Long.MAX_VALUE);
+            return Optional.of(Duration.ofSeconds(Long.MAX_VALUE));
         }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import dev.sluice.core.jobs.AsyncJob;
+import org.jspecify.annotations.Nullable;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -47,7 +48,7 @@ final class AsyncJobJson {
         return new RawValue(new String(body, StandardCharsets.UTF_8));
     }
 
-    static String rfc3339(Instant instant) {
+    static @Nullable String rfc3339(@Nullable Instant instant) {
         return instant == null ? null : instant.toString();
     }
 }

@@ -46,11 +46,11 @@ public final class AsyncRoutes {
             String base = "/v1/async/" + operation.path();
             routes.add(HttpMethod.POST, base, (request, response, params) -> bodies.read(request).flatMap(bytes -> {
                 GatewayRequest call = new GatewayRequest(operation, RequestBody.parse(bytes), null, CallerHeaders.from(request.requestHeaders()));
-                return jobs.submit(call, AsyncHeaders.resultTtl(request.requestHeaders()))
+                return jobs.submit(call, AsyncHeaders.resultTtl(request.requestHeaders()).orElse(null))
                         .flatMap(job -> send(response, HttpResponseStatus.ACCEPTED, job));
             }));
             routes.add(HttpMethod.GET, base + "/{id}", (request, response, params) -> {
-                String id = params.get("id");
+                String id = params.getOrDefault("id", "");
                 if (id.isBlank()) {
                     return Mono.error(new InvalidRequestException("The job id is empty: poll " + base + "/{id}.", "id"));
                 }

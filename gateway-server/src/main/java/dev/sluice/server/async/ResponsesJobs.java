@@ -18,6 +18,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerResponse;
 
+import java.util.Map;
+import java.util.Objects;
+
 /**
  * Responses run as jobs: OpenAI's background mode ({@code "background": true}, then
  * {@code GET /v1/responses/{id}} and {@code POST /v1/responses/{id}/cancel}) and the integration route's
@@ -35,15 +38,15 @@ public final class ResponsesJobs {
         String prefix = OpenAiFormat.OPENAI.routePrefix();
         for (String base : new String[] {"/v1/responses", prefix + "/v1/responses", prefix + "/responses"}) {
             routes.add(HttpMethod.GET, base + "/{id}", (request, response, params) ->
-                    find(params.get("id"), request.requestHeaders()).flatMap(job -> send(response, job)));
+                    find(pathId(params), request.requestHeaders()).flatMap(job -> send(response, job)));
             routes.add(HttpMethod.POST, base + "/{id}/cancel", (request, response, params) ->
-                    cancel(params.get("id"), request.requestHeaders()).flatMap(job -> send(response, job)));
+                    cancel(pathId(params), request.requestHeaders()).flatMap(job -> send(response, job)));
         }
     }
 
     /** Submits the request as a job and answers 200 with the queued Responses object. */
     public Mono<Void> submit(HttpServerResponse response, GatewayRequest request, HttpHeaders headers) {
-        return jobs.submit(request, AsyncHeaders.resultTtl(headers)).flatMap(job -> send(response, job));
+        return jobs.submit(request, AsyncHeaders.resultTtl(headers).orElse(null)).flatMap(job -> send(response, job));
     }
 
     /**
@@ -54,6 +57,11 @@ public final class ResponsesJobs {
         return find(id, headers).flatMap(job -> job.status() == JobStatus.FAILED && job.error() != null
                 ? Json.send(response, HttpResponseStatus.valueOf(job.statusCode() == null ? 500 : job.statusCode()), job.error())
                 : send(response, job));
+    }
+
+    /** The {@code {id}} of the path: there whenever one of these routes matched. */
+    private static String pathId(Map<String, String> params) {
+        return Objects.requireNonNull(params.get("id"), "id");
     }
 
     private Mono<AsyncJob> find(String id, HttpHeaders headers) {

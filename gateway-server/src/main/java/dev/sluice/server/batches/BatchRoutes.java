@@ -31,6 +31,9 @@ import java.util.Optional;
  * The OpenAI Batch API: {@code POST /v1/batches}, {@code GET /v1/batches/{id}}, {@code GET /v1/batches},
  * {@code POST /v1/batches/{id}/cancel}. The gateway runs the batches itself, for any provider.
  */
+// Route parameters the path pattern guarantees, and absent options the services take as null: declared once the
+// services\' public methods say which parameters may be absent (issue 17 follow-up).
+@SuppressWarnings("NullAway")
 public final class BatchRoutes {
 
     private final BatchService batches;

@@ -1,5 +1,7 @@
 package dev.sluice.server.config;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The {@code auth:} section.
  *
@@ -8,7 +10,7 @@ package dev.sluice.server.config;
  *                          with the variable unset leaves it off.
  * @param requireVirtualKey whether inference without a virtual key is refused with 401
  */
-public record AuthSettings(String adminToken, boolean requireVirtualKey) {
+public record AuthSettings(@Nullable String adminToken, boolean requireVirtualKey) {
 
     public AuthSettings {
         adminToken = adminToken == null || adminToken.isBlank() ? null : adminToken;

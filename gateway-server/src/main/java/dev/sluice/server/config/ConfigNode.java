@@ -1,5 +1,7 @@
 package dev.sluice.server.config;
 
+import org.jspecify.annotations.Nullable;
+
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -76,7 +78,7 @@ final class ConfigNode {
     }
 
     /** The value as YAML gave it, or {@code null}. */
-    Object raw(String key) {
+    @Nullable Object raw(String key) {
         return values.get(key);
     }
 
@@ -221,7 +223,7 @@ final class ConfigNode {
     }
 
     /** Text is accepted because {@code port: ${PORT:-8080}} yields text after substitution. */
-    private Long whole(String key, long min, long max) {
+    private @Nullable Long whole(String key, long min, long max) {
         Object value = values.get(key);
         if (value == null) {
             return null;
@@ -241,7 +243,7 @@ final class ConfigNode {
         return number;
     }
 
-    private static Long parseLong(String text) {
+    private static @Nullable Long parseLong(String text) {
         try {
             return Long.parseLong(text);
         } catch (NumberFormatException e) {

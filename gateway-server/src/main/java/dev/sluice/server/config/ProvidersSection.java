@@ -76,8 +76,9 @@ final class ProvidersSection {
                 .models(node.strings("models"));
         keys(node).forEach(builder::key);
         for (String option : node.keys()) {
-            if (options.contains(option) && node.has(option)) {
-                builder.option(option, optionValue(node.raw(option)));
+            Object value = node.raw(option);
+            if (options.contains(option) && value != null) {
+                builder.option(option, optionValue(value));
             }
         }
         return node.validated(builder::build);

@@ -6,6 +6,7 @@ import dev.sluice.core.keys.ResetPeriod;
 import dev.sluice.core.keys.VirtualKeySpec;
 import dev.sluice.core.keys.VirtualKeyValues;
 import dev.sluice.core.routing.ModelPattern;
+import org.jspecify.annotations.Nullable;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -97,7 +98,7 @@ final class VirtualKeysSection {
         return value;
     }
 
-    private static RateLimit rateLimit(ConfigNode node) {
+    private static @Nullable RateLimit rateLimit(ConfigNode node) {
         node.requireOnly(RATE_LIMIT_KEYS);
         Integer requests = node.optionalPositiveInteger("requests_per_minute").orElse(null);
         Integer tokens = node.optionalPositiveInteger("tokens_per_minute").orElse(null);
@@ -105,7 +106,7 @@ final class VirtualKeysSection {
     }
 
     /** Built at the key's level: {@link Budget} names its own fields as {@code budget.max_usd}. */
-    private static Budget budget(ConfigNode key) {
+    private static @Nullable Budget budget(ConfigNode key) {
         ConfigNode node = key.map("budget").orElse(null);
         if (node == null) {
             return null;
@@ -118,7 +119,7 @@ final class VirtualKeysSection {
     }
 
     /** {@code 1d} and {@code 1M} are text to YAML; a bare number such as {@code 1} is not a period. */
-    private static ResetPeriod reset(ConfigNode node) {
+    private static @Nullable ResetPeriod reset(ConfigNode node) {
         Object raw = node.raw("reset");
         if (raw == null) {
             return null;
@@ -138,7 +139,7 @@ final class VirtualKeysSection {
      * SnakeYAML reads an unquoted timestamp into a {@link Date} (a timestamp without a zone is UTC, as YAML
      * says); quoted or substituted from the environment it stays text, read as RFC 3339 with an offset.
      */
-    private static Instant expiresAt(ConfigNode node) {
+    private static @Nullable Instant expiresAt(ConfigNode node) {
         Object raw = node.raw("expires_at");
         String expected = " (expected: an RFC 3339 time with a zone, such as 2027-01-01T00:00:00Z)";
         return switch (raw) {

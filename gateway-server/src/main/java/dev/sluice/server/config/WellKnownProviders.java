@@ -42,7 +42,7 @@ final class WellKnownProviders {
                 })
                 .map(entry -> ProviderConfig.builder(entry.name(), entry.type())
                         .baseUrl(entry.baseUrl())
-                        .key(ProviderKey.of("primary", env.get(entry.envVariable()).strip()))
+                        .key(ProviderKey.of("primary", env.getOrDefault(entry.envVariable(), "").strip()))
                         .build())
                 .toList();
     }

@@ -4,6 +4,7 @@ import dev.sluice.core.error.GatewayException;
 import dev.sluice.core.error.InvalidRequestException;
 import io.netty.handler.codec.http.multipart.FileUpload;
 import io.netty.handler.codec.http.multipart.HttpData;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
@@ -33,7 +34,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * @param file     where the file part's bytes wait, or {@code null}
  * @param size     the file part's size in bytes
  */
-record MultipartForm(Map<String, String> fields, String filename, Path file, long size) {
+record MultipartForm(Map<String, String> fields, @Nullable String filename, @Nullable Path file, long size) {
 
     /** The longest text field: {@code purpose} and {@code expires_after[...]} are a few bytes. */
     static final int MAX_FIELD_BYTES = 64 * 1024;
@@ -100,7 +101,7 @@ record MultipartForm(Map<String, String> fields, String filename, Path file, lon
         private final long maxBytes;
         private final Map<String, String> fields = new HashMap<>();
         private int count;
-        private volatile MultipartForm form;
+        private volatile @Nullable MultipartForm form;
         private volatile boolean discarded;
 
         FormParts(long maxBytes) {

@@ -52,7 +52,7 @@ public final class GenAiRoutes {
     }
 
     private Mono<Void> serve(HttpServerRequest request, HttpServerResponse response, String call) {
-        if (AsyncHeaders.asksAsync(request.requestHeaders()) || AsyncHeaders.retrievedId(request.requestHeaders()) != null) {
+        if (AsyncHeaders.asksAsync(request.requestHeaders()) || AsyncHeaders.retrievedId(request.requestHeaders()).isPresent()) {
             return Mono.error(new InvalidRequestException("Gemini's API cannot express a pending result, so it does not take '"
                     + AsyncHeaders.ASYNC + "'; use /v1/async/... instead.", null));
         }

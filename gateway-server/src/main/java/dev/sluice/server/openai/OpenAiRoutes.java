@@ -71,7 +71,7 @@ public final class OpenAiRoutes {
     private Mono<Void> infer(HttpServerRequest request, HttpServerResponse response, Operation operation, String defaultProvider) {
         HttpHeaders headers = request.requestHeaders();
         boolean integration = defaultProvider != null;
-        String retrievedId = integration ? AsyncHeaders.retrievedId(headers) : null;
+        String retrievedId = integration ? AsyncHeaders.retrievedId(headers).orElse(null) : null;
         if (integration && (retrievedId != null || AsyncHeaders.asksAsync(headers)) && operation != Operation.RESPONSES) {
             return Mono.error(new InvalidRequestException(operation.path() + " cannot express a pending result, so it does not"
                     + " take '" + AsyncHeaders.ASYNC + "'; use /v1/async/" + operation.path() + " instead.", null));

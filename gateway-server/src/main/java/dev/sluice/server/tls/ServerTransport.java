@@ -2,6 +2,7 @@ package dev.sluice.server.tls;
 
 import dev.sluice.server.config.ServerSettings;
 import dev.sluice.server.config.TlsSettings;
+import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.server.HttpServer;
@@ -15,14 +16,14 @@ import javax.net.ssl.SSLException;
  */
 public final class ServerTransport implements Disposable {
 
-    private final ReloadingSslContext sslContext;
+    private final @Nullable ReloadingSslContext sslContext;
     private final Disposable watcher;
     /** The body of a request that asks to upgrade to h2c is read whole before the upgrade; larger ones are refused. */
     private static final int MAX_UPGRADE_BODY_BYTES = 64 * 1024;
 
     private final boolean http2;
 
-    private ServerTransport(ReloadingSslContext sslContext, Disposable watcher, boolean http2) {
+    private ServerTransport(@Nullable ReloadingSslContext sslContext, Disposable watcher, boolean http2) {
         this.sslContext = sslContext;
         this.watcher = watcher;
         this.http2 = http2;

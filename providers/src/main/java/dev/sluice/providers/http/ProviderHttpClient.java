@@ -187,7 +187,7 @@ public final class ProviderHttpClient {
         Instant now = Instant.ofEpochMilli(timer.now(TimeUnit.MILLISECONDS));
         int status = response.status().code();
         log.info("provider '{}' answered {}: {}", provider, status, scrubber.forLog(UpstreamErrors.shortened(body)));
-        return new UpstreamStatusException(provider, status, scrubber.forCaller(body), RetryAfter.from(response.responseHeaders(), now));
+        return new UpstreamStatusException(provider, status, scrubber.forCaller(body), RetryAfter.from(response.responseHeaders(), now).orElse(null));
     }
 
     private static boolean isSuccess(HttpClientResponse response) {

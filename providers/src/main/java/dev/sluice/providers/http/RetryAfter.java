@@ -1,12 +1,14 @@
 package dev.sluice.providers.http;
 
 import io.netty.handler.codec.http.HttpHeaders;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Optional;
 
 /** Reads how long a provider asks to be left alone, from {@code retry-after-ms} or {@code Retry-After}. */
 public final class RetryAfter {
@@ -15,11 +17,11 @@ public final class RetryAfter {
     }
 
     /**
-     * The wait the headers ask for, or {@code null} when they ask for none or say it unreadably.
+     * The wait the headers ask for; empty when they ask for none or say it unreadably.
      *
      * @param now the current time, to turn an HTTP-date into a wait
      */
-    public static Duration from(HttpHeaders headers, Instant now) {
+    public static Optional<Duration> from(HttpHeaders headers, Instant now) {
         return parse(headers.get("retry-after-ms"), headers.get("retry-after"), now);
     }
 
@@ -27,28 +29,28 @@ public final class RetryAfter {
      * Like {@link #from}, from the raw header values; {@code retry-after-ms} wins because it is the more
      * precise (OpenAI sends both).
      */
-    public static Duration parse(String retryAfterMs, String retryAfter, Instant now) {
+    public static Optional<Duration> parse(@Nullable String retryAfterMs, @Nullable String retryAfter, Instant now) {
         Duration millis = number(retryAfterMs, true);
         if (millis != null) {
-            return millis;
+            return Optional.of(millis);
         }
         if (retryAfter == null || retryAfter.isBlank()) {
-            return null;
+            return Optional.empty();
         }
         Duration seconds = number(retryAfter, false);
         if (seconds != null) {
-            return seconds;
+            return Optional.of(seconds);
         }
         try {
             Instant at = ZonedDateTime.parse(retryAfter.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
             Duration wait = Duration.between(now, at);
-            return wait.isNegative() ? Duration.ZERO : wait;
+            return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
         } catch (DateTimeParseException e) {
-            return null;
+            return Optional.empty();
         }
     }
 
-    private static Duration number(String value, boolean millis) {
+    private static @Nullable Duration number(@Nullable String value, boolean millis) {
         if (value == null || value.isBlank()) {
             return null;
         }

@@ -3,6 +3,7 @@ package dev.sluice.providers.mock;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.sse.SseEvent;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,7 @@ final class MockChat {
     private MockChat() {
     }
 
-    static ObjectNode completion(MockPrompt prompt, MockToolCall call, String model, long created) {
+    static ObjectNode completion(MockPrompt prompt, @Nullable MockToolCall call, String model, long created) {
         ObjectNode message = JSON.objectNode().put("role", "assistant");
         if (call == null) {
             message.put("content", prompt.reply());
@@ -33,7 +34,7 @@ final class MockChat {
         return completion;
     }
 
-    static List<SseEvent> chunks(MockPrompt prompt, MockToolCall call, String model, long created, boolean includeUsage) {
+    static List<SseEvent> chunks(MockPrompt prompt, @Nullable MockToolCall call, String model, long created, boolean includeUsage) {
         String id = MockIds.next("chatcmpl-");
         List<SseEvent> events = new ArrayList<>();
         events.add(chunk(id, model, created, JSON.objectNode().put("role", "assistant").put("content", ""), null, includeUsage));
@@ -60,7 +61,7 @@ final class MockChat {
         return events;
     }
 
-    private static SseEvent chunk(String id, String model, long created, ObjectNode delta, String finishReason, boolean includeUsage) {
+    private static SseEvent chunk(String id, String model, long created, ObjectNode delta, @Nullable String finishReason, boolean includeUsage) {
         ObjectNode choice = JSON.objectNode().put("index", 0).set("delta", delta);
         choice.putNull("logprobs");
         choice.put("finish_reason", finishReason);

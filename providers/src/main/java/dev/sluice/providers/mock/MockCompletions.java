@@ -3,6 +3,7 @@ package dev.sluice.providers.mock;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.sse.SseEvent;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +46,7 @@ final class MockCompletions {
         return SseEvent.data(chunk.toString());
     }
 
-    private static ObjectNode choice(String text, String finishReason) {
+    private static ObjectNode choice(String text, @Nullable String finishReason) {
         ObjectNode choice = JSON.objectNode().put("text", text).put("index", 0);
         choice.putNull("logprobs");
         return choice.put("finish_reason", finishReason);

@@ -2,6 +2,7 @@ package dev.sluice.providers.mock;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.format.Operation;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,7 @@ record MockPrompt(String reply, int promptTokens) {
         return new MockPrompt(last == null || last.isEmpty() ? NO_USER_MESSAGE : last, tokens);
     }
 
-    private static String chat(JsonNode messages, List<String> inputs) {
+    private static @Nullable String chat(JsonNode messages, List<String> inputs) {
         String last = null;
         for (JsonNode message : messages) {
             String text = text(message.path("content"), "text");
@@ -43,7 +44,7 @@ record MockPrompt(String reply, int promptTokens) {
         return last;
     }
 
-    private static String completion(JsonNode prompt, List<String> inputs) {
+    private static @Nullable String completion(JsonNode prompt, List<String> inputs) {
         if (prompt.isTextual()) {
             inputs.add(prompt.asText());
             return prompt.asText();
@@ -58,7 +59,7 @@ record MockPrompt(String reply, int promptTokens) {
         return first;
     }
 
-    private static String responses(JsonNode input, List<String> inputs) {
+    private static @Nullable String responses(JsonNode input, List<String> inputs) {
         if (input.isTextual()) {
             inputs.add(input.asText());
             return input.asText();

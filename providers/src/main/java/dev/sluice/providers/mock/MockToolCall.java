@@ -1,6 +1,7 @@
 package dev.sluice.providers.mock;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The tool the mock calls: when a chat offers tools and the user spoke last, the mock calls the tool that
@@ -12,7 +13,7 @@ record MockToolCall(String id, String name) {
     static final String ARGUMENTS = "{}";
 
     /** The call to make for this chat request, or {@code null} to answer in text. */
-    static MockToolCall of(JsonNode request) {
+    static @Nullable MockToolCall of(JsonNode request) {
         JsonNode tools = request.path("tools");
         JsonNode choice = request.path("tool_choice");
         JsonNode messages = request.path("messages");

@@ -14,34 +14,34 @@ class RetryAfterTest {
 
     @Test
     void readsSeconds() {
-        assertThat(RetryAfter.parse(null, "7", NOW)).isEqualTo(Duration.ofSeconds(7));
+        assertThat(RetryAfter.parse(null, "7", NOW)).contains(Duration.ofSeconds(7));
     }
 
     @Test
     void readsFractionalSeconds() {
-        assertThat(RetryAfter.parse(null, "1.5", NOW)).isEqualTo(Duration.ofMillis(1500));
+        assertThat(RetryAfter.parse(null, "1.5", NOW)).contains(Duration.ofMillis(1500));
     }
 
     @Test
     void readsHttpDateAsTheWaitUntilThen() {
-        assertThat(RetryAfter.parse(null, "Mon, 10 Mar 2025 12:00:30 GMT", NOW)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(RetryAfter.parse(null, "Mon, 10 Mar 2025 12:00:30 GMT", NOW)).contains(Duration.ofSeconds(30));
     }
 
     @Test
     void readsHttpDateInThePastAsNoWait() {
-        assertThat(RetryAfter.parse(null, "Mon, 10 Mar 2025 11:00:00 GMT", NOW)).isEqualTo(Duration.ZERO);
+        assertThat(RetryAfter.parse(null, "Mon, 10 Mar 2025 11:00:00 GMT", NOW)).contains(Duration.ZERO);
     }
 
     @Test
     void prefersRetryAfterMs() {
-        assertThat(RetryAfter.parse("250", "7", NOW)).isEqualTo(Duration.ofMillis(250));
+        assertThat(RetryAfter.parse("250", "7", NOW)).contains(Duration.ofMillis(250));
     }
 
     @Test
     void ignoresUnreadableValues() {
-        assertThat(RetryAfter.parse("soon", "later", NOW)).isNull();
-        assertThat(RetryAfter.parse(null, "-3", NOW)).isNull();
-        assertThat(RetryAfter.parse(null, null, NOW)).isNull();
+        assertThat(RetryAfter.parse("soon", "later", NOW)).isEmpty();
+        assertThat(RetryAfter.parse(null, "-3", NOW)).isEmpty();
+        assertThat(RetryAfter.parse(null, null, NOW)).isEmpty();
     }
 
     @Test
@@ -49,6 +49,6 @@ class RetryAfterTest {
         DefaultHttpHeaders headers = new DefaultHttpHeaders();
         headers.set("Retry-After", "7");
 
-        assertThat(RetryAfter.from(headers, NOW)).isEqualTo(Duration.ofSeconds(7));
+        assertThat(RetryAfter.from(headers, NOW)).contains(Duration.ofSeconds(7));
     }
 }

@@ -116,7 +116,7 @@ public final class StoredFiles implements FileService {
 
     private StoredFile pending(String id, String ownerKeyId, String filename, FilePurpose purpose, Duration expiresAfter) {
         Instant now = clock.instant();
-        Duration lifetime = expiresAfter != null ? expiresAfter : purpose.defaultExpiry();
+        Duration lifetime = expiresAfter != null ? expiresAfter : purpose.defaultExpiry().orElse(null);
         return new StoredFile(id, ownerKeyId, purpose.wire(), filename, 0, now, lifetime == null ? null : now.plus(lifetime), null);
     }
 

@@ -1,15 +1,16 @@
 package dev.sluice.core.internal.governance;
 
 import dev.sluice.core.error.GatewayException;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Duration;
 
 /** A governance decision against the caller; its {@code type} names the decision. */
 public final class AccessDeniedException extends GatewayException {
 
-    private final Duration retryAfter;
+    private final @Nullable Duration retryAfter;
 
-    private AccessDeniedException(int status, String type, String message, Duration retryAfter) {
+    private AccessDeniedException(int status, String type, String message, @Nullable Duration retryAfter) {
         super(status, type, type, null, message);
         this.retryAfter = retryAfter;
     }
@@ -41,8 +42,9 @@ public final class AccessDeniedException extends GatewayException {
                 "Virtual key '" + name + "' has used its budget of $" + maxUsd + " for this period.", null);
     }
 
+    /** How long to wait before a retry may pass, for a rate limit; {@code null} (no {@code Retry-After}) otherwise. */
     @Override
-    public Duration retryAfter() {
+    public @Nullable Duration retryAfter() {
         return retryAfter;
     }
 }

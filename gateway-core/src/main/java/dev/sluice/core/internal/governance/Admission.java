@@ -1,6 +1,7 @@
 package dev.sluice.core.internal.governance;
 
 import dev.sluice.core.keys.VirtualKey;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A caller that passed the checks for one request: its key (or none, for an anonymous caller), which the
@@ -8,7 +9,7 @@ import dev.sluice.core.keys.VirtualKey;
  *
  * @param key the resolved virtual key, or {@code null} for an anonymous caller
  */
-public record Admission(VirtualKey key) {
+public record Admission(@Nullable VirtualKey key) {
 
     static final Admission ANONYMOUS = new Admission(null);
 
@@ -17,7 +18,7 @@ public record Admission(VirtualKey key) {
     }
 
     /** The id of the key, or {@code null}: what jobs, files and batches are owned by. */
-    public String ownerId() {
+    public @Nullable String ownerId() {
         return key == null ? null : key.id();
     }
 }

@@ -1,5 +1,7 @@
 package dev.sluice.core.internal.governance;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -28,7 +30,7 @@ final class BudgetLedger {
      * @param settledBefore   {@link #settledSoFar} taken before that read
      * @return the reservation, or {@code null} when the budget cannot hold it
      */
-    Reservation reserve(String keyId, long storedSpend, long settledBefore, long estimateMicros, long maxMicros) {
+    @Nullable Reservation reserve(String keyId, long storedSpend, long settledBefore, long estimateMicros, long maxMicros) {
         Account account = account(keyId);
         return account.tryReserve(storedSpend, settledBefore, estimateMicros, maxMicros)
                 ? new Reservation(account, keyId, estimateMicros) : null;

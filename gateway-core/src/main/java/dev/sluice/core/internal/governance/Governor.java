@@ -1,5 +1,6 @@
 package dev.sluice.core.internal.governance;
 
+import dev.sluice.core.keys.Budget;
 import dev.sluice.core.keys.VirtualKey;
 import dev.sluice.core.keys.VirtualKeyRepository;
 import dev.sluice.core.metrics.GatewayMetrics;
@@ -124,16 +125,17 @@ public final class Governor {
                 return Mono.error(AccessDeniedException.rateLimited(key.name(), refusal.bound(), refusal.retryAfter()));
             }
         }
-        if (key.budget() == null) {
+        Budget budget = key.budget();
+        if (budget == null) {
             return Mono.just(Reservation.NONE);
         }
         long estimate = estimatedCost(providerAndModel, body);
         return Mono.defer(() -> {
             long settledBefore = ledger.settledSoFar(key.id());
-            return usage.find(key.id(), key.budget().periodStart(clock.instant())).<Reservation>handle((spent, sink) -> {
-                Reservation reservation = ledger.reserve(key.id(), spent.costMicros(), settledBefore, estimate, key.budget().maxMicros());
+            return usage.find(key.id(), budget.periodStart(clock.instant())).<Reservation>handle((spent, sink) -> {
+                Reservation reservation = ledger.reserve(key.id(), spent.costMicros(), settledBefore, estimate, budget.maxMicros());
                 if (reservation == null) {
-                    sink.error(AccessDeniedException.budgetExceeded(key.name(), key.budget().maxUsd()));
+                    sink.error(AccessDeniedException.budgetExceeded(key.name(), budget.maxUsd()));
                 } else {
                     sink.next(reservation);
                 }

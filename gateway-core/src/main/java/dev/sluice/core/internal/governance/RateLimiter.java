@@ -1,6 +1,7 @@
 package dev.sluice.core.internal.governance;
 
 import dev.sluice.core.keys.RateLimit;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,7 +17,7 @@ final class RateLimiter {
     private final ConcurrentHashMap<String, Buckets> byKey = new ConcurrentHashMap<>();
 
     /** Both buckets of one key, rebuilt when the key's limits change. */
-    private record Buckets(RateLimit limit, Bucket requests, Bucket tokens) {
+    private record Buckets(RateLimit limit, @Nullable Bucket requests, @Nullable Bucket tokens) {
     }
 
     /**
@@ -24,7 +25,7 @@ final class RateLimiter {
      *
      * @return {@code null} when admitted, else the wait before a request would be, and which bound refused
      */
-    Refusal acquire(String keyId, RateLimit limit, long nowNanos) {
+    @Nullable Refusal acquire(String keyId, RateLimit limit, long nowNanos) {
         Buckets buckets = bucketsFor(keyId, limit, nowNanos);
         if (buckets.tokens != null) {
             Duration wait = buckets.tokens.waitForPositive(nowNanos);
@@ -57,7 +58,7 @@ final class RateLimiter {
                 : new Buckets(limit, bucket(limit.requestsPerMinute(), nowNanos), bucket(limit.tokensPerMinute(), nowNanos)));
     }
 
-    private static Bucket bucket(Integer perMinute, long nowNanos) {
+    private static @Nullable Bucket bucket(@Nullable Integer perMinute, long nowNanos) {
         return perMinute == null ? null : new Bucket(perMinute, nowNanos);
     }
 
@@ -75,7 +76,7 @@ final class RateLimiter {
             this.updatedNanos = nowNanos;
         }
 
-        synchronized Duration take(double amount, long nowNanos) {
+        synchronized @Nullable Duration take(double amount, long nowNanos) {
             refill(nowNanos);
             if (level >= amount) {
                 level -= amount;
@@ -84,7 +85,7 @@ final class RateLimiter {
             return waitFor(amount - level);
         }
 
-        synchronized Duration waitForPositive(long nowNanos) {
+        synchronized @Nullable Duration waitForPositive(long nowNanos) {
             refill(nowNanos);
             return level > 0 ? null : waitFor(-level + 1);
         }

@@ -1,5 +1,7 @@
 package dev.sluice.core.internal.governance;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -11,12 +13,12 @@ public final class Reservation {
     /** What a request against a key without a budget (or an anonymous one) holds. */
     static final Reservation NONE = new Reservation(null, null, 0);
 
-    private final BudgetLedger.Account account;
-    private final String keyId;
+    private final BudgetLedger.@Nullable Account account;
+    private final @Nullable String keyId;
     private final long micros;
     private final AtomicBoolean ended = new AtomicBoolean();
 
-    Reservation(BudgetLedger.Account account, String keyId, long micros) {
+    Reservation(BudgetLedger.@Nullable Account account, @Nullable String keyId, long micros) {
         this.account = account;
         this.keyId = keyId;
         this.micros = micros;
@@ -36,7 +38,7 @@ public final class Reservation {
         return micros;
     }
 
-    String keyId() {
+    @Nullable String keyId() {
         return keyId;
     }
 }

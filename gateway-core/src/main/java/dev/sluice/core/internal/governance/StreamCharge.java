@@ -3,6 +3,7 @@ package dev.sluice.core.internal.governance;
 import dev.sluice.core.format.WireFormat;
 import dev.sluice.core.sse.SseEvent;
 import dev.sluice.core.usage.TokenCounts;
+import org.jspecify.annotations.Nullable;
 
 import java.util.function.LongSupplier;
 
@@ -15,7 +16,7 @@ final class StreamCharge {
 
     private final WireFormat format;
     private final LongSupplier promptTokens;
-    private volatile TokenCounts reported;
+    private volatile @Nullable TokenCounts reported;
     private volatile long generatedChars;
     private volatile boolean started;
 

@@ -1,6 +1,7 @@
 package dev.sluice.core.internal.lease;
 
 import dev.sluice.core.ExecutorSettings;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -57,7 +58,7 @@ public final class LeasedExecutor<T> {
     private final Sinks.Empty<Void> claimLoopDone = Sinks.empty();
     private final Mono<Void> stop = Mono.defer(this::shutdown).cache();
     /** Set when the claim loop subscribes; a {@code Flux.create} sink, because wake-ups come from any thread at once. */
-    private volatile FluxSink<Long> wakeUps;
+    private volatile @Nullable FluxSink<Long> wakeUps;
 
     /**
      * @param what names the units in logs: {@code "jobs"}, {@code "batches"}

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.sluice.core.batches.BatchError;
+import org.jspecify.annotations.Nullable;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -27,7 +28,7 @@ final class BatchJson {
     }
 
     /** The metadata as a JSON object, or {@code null} for none. */
-    static String metadata(Map<String, String> metadata) {
+    static @Nullable String metadata(@Nullable Map<String, String> metadata) {
         if (metadata == null) {
             return null;
         }
@@ -45,7 +46,7 @@ final class BatchJson {
     }
 
     /** The metadata read back, in stored order; {@code null} for none. */
-    static Map<String, String> metadata(String text) {
+    static @Nullable Map<String, String> metadata(@Nullable String text) {
         if (text == null) {
             return null;
         }
@@ -94,10 +95,10 @@ final class BatchJson {
             List<BatchError> errors = new ArrayList<>();
             for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
                 expect(token, JsonToken.START_OBJECT, text);
-                String code = null;
-                String message = null;
-                String param = null;
-                Integer line = null;
+                @Nullable String code = null;
+                @Nullable String message = null;
+                @Nullable String param = null;
+                @Nullable Integer line = null;
                 while (parser.nextToken() == JsonToken.FIELD_NAME) {
                     String field = parser.currentName();
                     JsonToken value = parser.nextToken();
@@ -117,7 +118,7 @@ final class BatchJson {
         }
     }
 
-    private static String string(JsonParser parser, JsonToken token, String text) throws IOException {
+    private static @Nullable String string(JsonParser parser, JsonToken token, String text) throws IOException {
         if (token == JsonToken.VALUE_NULL) {
             return null;
         }

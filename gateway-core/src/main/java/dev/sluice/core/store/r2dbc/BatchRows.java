@@ -6,6 +6,7 @@ import dev.sluice.core.batches.BatchStatus;
 import dev.sluice.core.batches.BatchUsage;
 import io.r2dbc.spi.Row;
 import io.r2dbc.spi.Statement;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,7 +55,7 @@ final class BatchRows {
         return statement.bind(30, batch.attempts());
     }
 
-    static <T> void bind(Statement statement, int index, T value, Class<T> type) {
+    static <T> void bind(Statement statement, int index, @Nullable T value, Class<T> type) {
         if (value == null) {
             statement.bindNull(index, type);
         } else {
@@ -82,17 +83,17 @@ final class BatchRows {
                 instant(row.get("expired_at", Long.class)),
                 instant(row.get("cancelling_at", Long.class)),
                 instant(row.get("cancelled_at", Long.class)),
-                new BatchCounts(row.get("total_requests", Integer.class), row.get("completed_requests", Integer.class),
-                        row.get("failed_requests", Integer.class)),
+                new BatchCounts(Rows.required(row, "total_requests", Integer.class),
+                        Rows.required(row, "completed_requests", Integer.class), Rows.required(row, "failed_requests", Integer.class)),
                 BatchJson.metadata(row.get("metadata", String.class)),
-                BatchJson.errors(row.get("errors", String.class)),
+                BatchJson.errors(Rows.required(row, "errors", String.class)),
                 row.get("model", String.class),
-                new BatchUsage(row.get("input_tokens", Long.class), row.get("output_tokens", Long.class),
-                        row.get("cached_tokens", Long.class), row.get("reasoning_tokens", Long.class)),
+                new BatchUsage(Rows.required(row, "input_tokens", Long.class), Rows.required(row, "output_tokens", Long.class),
+                        Rows.required(row, "cached_tokens", Long.class), Rows.required(row, "reasoning_tokens", Long.class)),
                 outputExpiresAfter == null ? null : Duration.ofMillis(outputExpiresAfter),
                 row.get("lease_owner", String.class),
                 instant(row.get("lease_expires_at", Long.class)),
-                row.get("attempts", Integer.class));
+                Rows.required(row, "attempts", Integer.class));
     }
 
     /** The batch as it reads back: instants and durations are kept to the millisecond. */
@@ -107,15 +108,15 @@ final class BatchRows {
                 batch.leaseOwner(), toMillis(batch.leaseExpiresAt()), batch.attempts());
     }
 
-    static Long millis(Instant instant) {
+    static @Nullable Long millis(@Nullable Instant instant) {
         return instant == null ? null : instant.toEpochMilli();
     }
 
-    static Instant instant(Long millis) {
+    static @Nullable Instant instant(@Nullable Long millis) {
         return millis == null ? null : Instant.ofEpochMilli(millis);
     }
 
-    static Instant toMillis(Instant instant) {
+    static @Nullable Instant toMillis(@Nullable Instant instant) {
         return instant == null ? null : Instant.ofEpochMilli(instant.toEpochMilli());
     }
 }

@@ -1,9 +1,12 @@
 package dev.sluice.core.store.r2dbc;
 
 import io.r2dbc.spi.ConnectionFactoryMetadata;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+
+import java.util.Optional;
 
 /** What differs between the databases the store runs on: where their calls may run, and how migrations lock. */
 enum Dialect {
@@ -15,9 +18,9 @@ enum Dialect {
     POSTGRESQL(false, "SELECT pg_advisory_xact_lock(7301402093112457001)");
 
     private final boolean blocking;
-    private final String migrationLock;
+    private final @Nullable String migrationLock;
 
-    Dialect(boolean blocking, String migrationLock) {
+    Dialect(boolean blocking, @Nullable String migrationLock) {
         this.blocking = blocking;
         this.migrationLock = migrationLock;
     }
@@ -38,9 +41,9 @@ enum Dialect {
         return blocking;
     }
 
-    /** The statement that serialises migrations across processes, or {@code null} when one process owns the database. */
-    String migrationLock() {
-        return migrationLock;
+    /** The statement that serialises migrations across processes; empty when one process owns the database. */
+    Optional<String> migrationLock() {
+        return Optional.ofNullable(migrationLock);
     }
 
     <T> Mono<T> schedule(Mono<T> call) {

@@ -56,10 +56,10 @@ final class Migrations {
     }
 
     private static Mono<Void> lock(Connection connection, Dialect dialect) {
-        String lock = dialect.migrationLock();
         // A SELECT's rows must be consumed for the statement to finish.
-        return lock == null ? Mono.empty()
-                : Flux.from(connection.createStatement(lock).execute()).concatMap(result -> result.map((row, meta) -> 1)).then();
+        return dialect.migrationLock()
+                .map(lock -> Flux.from(connection.createStatement(lock).execute()).concatMap(result -> result.map((row, meta) -> 1)).then())
+                .orElse(Mono.empty());
     }
 
     private static Mono<Integer> currentVersion(Connection connection) {

@@ -6,6 +6,7 @@ import dev.sluice.core.jobs.JobStatus;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.Row;
 import io.r2dbc.spi.Statement;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -212,7 +213,7 @@ final class R2dbcAsyncJobRepository implements AsyncJobRepository {
         return statement.bind(16, job.attempts());
     }
 
-    private static <T> void bind(Statement statement, int index, T value, Class<T> type) {
+    private static <T> void bind(Statement statement, int index, @Nullable T value, Class<T> type) {
         if (value == null) {
             statement.bindNull(index, type);
         } else {
@@ -231,14 +232,14 @@ final class R2dbcAsyncJobRepository implements AsyncJobRepository {
                 instant(row.get("created_at", Long.class)),
                 instant(row.get("started_at", Long.class)),
                 instant(row.get("completed_at", Long.class)),
-                Duration.ofMillis(row.get("result_ttl_ms", Long.class)),
+                Duration.ofMillis(Rows.required(row, "result_ttl_ms", Long.class)),
                 instant(row.get("expires_at", Long.class)),
                 row.get("status_code", Integer.class),
                 row.get("result", byte[].class),
                 row.get("error", byte[].class),
                 row.get("lease_owner", String.class),
                 instant(row.get("lease_expires_at", Long.class)),
-                row.get("attempts", Integer.class));
+                Rows.required(row, "attempts", Integer.class));
     }
 
     /** The job as it reads back: instants and the TTL are kept to the millisecond. */
@@ -249,15 +250,15 @@ final class R2dbcAsyncJobRepository implements AsyncJobRepository {
                 job.result(), job.error(), job.leaseOwner(), toMillis(job.leaseExpiresAt()), job.attempts());
     }
 
-    private static Long millis(Instant instant) {
+    private static @Nullable Long millis(@Nullable Instant instant) {
         return instant == null ? null : instant.toEpochMilli();
     }
 
-    private static Instant instant(Long millis) {
+    private static @Nullable Instant instant(@Nullable Long millis) {
         return millis == null ? null : Instant.ofEpochMilli(millis);
     }
 
-    private static Instant toMillis(Instant instant) {
+    private static @Nullable Instant toMillis(@Nullable Instant instant) {
         return instant == null ? null : Instant.ofEpochMilli(instant.toEpochMilli());
     }
 }

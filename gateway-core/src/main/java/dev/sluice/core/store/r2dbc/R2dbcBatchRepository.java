@@ -276,7 +276,7 @@ final class R2dbcBatchRepository implements BatchRepository {
         // One commit for many lines: committing each line on its own is what bounds a batch's pace on PostgreSQL.
         return database.inTransaction(connection -> Flux.from(connection.createStatement(FINISHED_LINES_BETWEEN)
                                 .bind(0, batchId).bind(1, first).bind(2, last).execute())
-                        .concatMap(result -> result.map((row, meta) -> row.get("line", Integer.class)))
+                        .concatMap(result -> result.map((row, meta) -> Rows.required(row, "line", Integer.class)))
                         .collect(Collectors.toSet())
                         .flatMap(recorded -> {
                             Map<Integer, LineResult> fresh = new LinkedHashMap<>();
@@ -337,7 +337,7 @@ final class R2dbcBatchRepository implements BatchRepository {
                         .bind(0, batchId)
                         .fetchSize(FETCH_SIZE)
                         .execute())
-                .concatMap(result -> result.map((row, meta) -> row.get("line", Integer.class))));
+                .concatMap(result -> result.map((row, meta) -> Rows.required(row, "line", Integer.class))));
     }
 
     @Override
@@ -349,12 +349,13 @@ final class R2dbcBatchRepository implements BatchRepository {
                         .fetchSize(FETCH_SIZE)
                         .execute())
                 .concatMap(result -> result.map((row, meta) -> new LineResult(
-                        row.get("line", Integer.class),
+                        Rows.required(row, "line", Integer.class),
                         row.get("custom_id", String.class),
-                        row.get("is_error", Boolean.class),
-                        row.get("output_line", byte[].class),
+                        Rows.required(row, "is_error", Boolean.class),
+                        Rows.required(row, "output_line", byte[].class),
                         row.get("model", String.class),
-                        new TokenCounts(row.get("input_tokens", Long.class), row.get("output_tokens", Long.class))))));
+                        new TokenCounts(Rows.required(row, "input_tokens", Long.class),
+                                Rows.required(row, "output_tokens", Long.class))))));
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.sluice.core.files.StoredFile;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.Row;
 import io.r2dbc.spi.Statement;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -183,7 +184,8 @@ final class R2dbcFileRepository implements FileRepository {
         return findById(afterId).flatMapMany(after -> page(ownerKeyId, purpose, after, ascending, limit));
     }
 
-    private Flux<StoredFile> page(String ownerKeyId, String purpose, StoredFile after, boolean ascending, int limit) {
+    private Flux<StoredFile> page(@Nullable String ownerKeyId, @Nullable String purpose, @Nullable StoredFile after, boolean ascending,
+            int limit) {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM files WHERE deleted_at IS NULL");
         List<Object> binds = new ArrayList<>();
         if (ownerKeyId == null) {
@@ -292,7 +294,7 @@ final class R2dbcFileRepository implements FileRepository {
         return Flux.from(statement.execute()).concatMap(result -> result.map((row, meta) -> read(row)));
     }
 
-    private static <T> void bind(Statement statement, int index, T value, Class<T> type) {
+    private static <T> void bind(Statement statement, int index, @Nullable T value, Class<T> type) {
         if (value == null) {
             statement.bindNull(index, type);
         } else {
@@ -302,12 +304,12 @@ final class R2dbcFileRepository implements FileRepository {
 
     private static StoredFile read(Row row) {
         return new StoredFile(
-                row.get("id", String.class),
+                Rows.required(row, "id", String.class),
                 row.get("owner_key_id", String.class),
-                row.get("purpose", String.class),
-                row.get("filename", String.class),
-                row.get("bytes", Long.class),
-                instant(row.get("created_at", Long.class)),
+                Rows.required(row, "purpose", String.class),
+                Rows.required(row, "filename", String.class),
+                Rows.required(row, "bytes", Long.class),
+                Instant.ofEpochMilli(Rows.required(row, "created_at", Long.class)),
                 instant(row.get("expires_at", Long.class)),
                 instant(row.get("deleted_at", Long.class)));
     }
@@ -315,18 +317,18 @@ final class R2dbcFileRepository implements FileRepository {
     /** The file as it reads back: instants are kept to the millisecond. */
     private static StoredFile stored(StoredFile file) {
         return new StoredFile(file.id(), file.ownerKeyId(), file.purpose(), file.filename(), file.bytes(),
-                toMillis(file.createdAt()), toMillis(file.expiresAt()), toMillis(file.deletedAt()));
+                Instant.ofEpochMilli(file.createdAt().toEpochMilli()), toMillis(file.expiresAt()), toMillis(file.deletedAt()));
     }
 
-    private static Long millis(Instant instant) {
+    private static @Nullable Long millis(@Nullable Instant instant) {
         return instant == null ? null : instant.toEpochMilli();
     }
 
-    private static Instant instant(Long millis) {
+    private static @Nullable Instant instant(@Nullable Long millis) {
         return millis == null ? null : Instant.ofEpochMilli(millis);
     }
 
-    private static Instant toMillis(Instant instant) {
+    private static @Nullable Instant toMillis(@Nullable Instant instant) {
         return instant == null ? null : Instant.ofEpochMilli(instant.toEpochMilli());
     }
 }

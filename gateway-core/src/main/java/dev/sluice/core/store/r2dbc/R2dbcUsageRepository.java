@@ -49,10 +49,10 @@ final class R2dbcUsageRepository implements UsageRepository {
                                 .bind(1, periodStart.toEpochMilli())
                                 .execute())
                         .concatMap(result -> result.map((row, meta) -> new Usage(
-                                row.get("requests", Long.class),
-                                row.get("input_tokens", Long.class),
-                                row.get("output_tokens", Long.class),
-                                row.get("cost_micros", Long.class))))
+                                Rows.required(row, "requests", Long.class),
+                                Rows.required(row, "input_tokens", Long.class),
+                                Rows.required(row, "output_tokens", Long.class),
+                                Rows.required(row, "cost_micros", Long.class))))
                         .singleOrEmpty())
                 .defaultIfEmpty(Usage.ZERO);
     }

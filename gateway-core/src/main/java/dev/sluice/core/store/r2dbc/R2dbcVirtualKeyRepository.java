@@ -5,6 +5,7 @@ import dev.sluice.core.keys.VirtualKey;
 import dev.sluice.core.keys.VirtualKeyRepository;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.Result;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -88,7 +89,7 @@ final class R2dbcVirtualKeyRepository implements VirtualKeyRepository {
         return database.withConnectionMono(connection -> select(connection, sql, value).singleOrEmpty());
     }
 
-    private static Flux<VirtualKey> select(Connection connection, String sql, String value) {
+    private static Flux<VirtualKey> select(Connection connection, String sql, @Nullable String value) {
         var statement = connection.createStatement(sql);
         if (value != null) {
             statement.bind(0, value);

@@ -1,6 +1,7 @@
 package dev.sluice.core.store.r2dbc;
 
 import dev.sluice.core.files.FileTooLargeException;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -17,7 +18,7 @@ final class Rechunker {
 
     private final int chunkBytes;
     private final long maxBytes;
-    private byte[] buffer;
+    private byte @Nullable [] buffer;
     private int filled;
     private long total;
 
@@ -49,14 +50,16 @@ final class Rechunker {
                 sink.complete();
                 return from;
             }
-            if (buffer == null) {
-                buffer = new byte[chunkBytes];
+            byte[] filling = buffer;
+            if (filling == null) {
+                filling = new byte[chunkBytes];
+                buffer = filling;
             }
             int n = Math.min(piece.length - from, chunkBytes - filled);
-            System.arraycopy(piece, from, buffer, filled, n);
+            System.arraycopy(piece, from, filling, filled, n);
             filled += n;
             if (filled == chunkBytes) {
-                byte[] full = buffer;
+                byte[] full = filling;
                 buffer = null;
                 filled = 0;
                 sink.next(full);
@@ -68,11 +71,12 @@ final class Rechunker {
     }
 
     /** The last, partly filled chunk; {@code null} (nothing emitted) when there is none. */
-    private byte[] rest() {
-        if (filled == 0) {
+    private byte @Nullable [] rest() {
+        byte[] partial = buffer;
+        if (filled == 0 || partial == null) {
             return null;
         }
-        byte[] last = Arrays.copyOf(buffer, filled);
+        byte[] last = Arrays.copyOf(partial, filled);
         buffer = null;
         filled = 0;
         return last;

@@ -7,6 +7,7 @@ import dev.sluice.core.keys.VirtualKey;
 import dev.sluice.core.routing.ModelPattern;
 import io.r2dbc.spi.Row;
 import io.r2dbc.spi.Statement;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Instant;
 import java.util.Arrays;
@@ -60,7 +61,7 @@ final class VirtualKeyRows {
         bind(statement, i, key.expiresAt() == null ? null : key.expiresAt().toEpochMilli(), Long.class);
     }
 
-    private static <T> void bind(Statement statement, int index, T value, Class<T> type) {
+    private static <T> void bind(Statement statement, int index, @Nullable T value, Class<T> type) {
         if (value == null) {
             statement.bindNull(index, type);
         } else {
@@ -75,25 +76,25 @@ final class VirtualKeyRows {
         String reset = row.get("budget_reset", String.class);
         Long expiresAt = row.get("expires_at", Long.class);
         return new VirtualKey(
-                row.get("id", String.class),
-                row.get("name", String.class),
-                row.get("value_hash", String.class),
+                Rows.required(row, "id", String.class),
+                Rows.required(row, "name", String.class),
+                Rows.required(row, "value_hash", String.class),
                 row.get("value_hint", String.class),
-                patterns(row.get("allowed_models", String.class)),
+                patterns(Rows.required(row, "allowed_models", String.class)),
                 requestsPerMinute == null && tokensPerMinute == null ? null : new RateLimit(requestsPerMinute, tokensPerMinute),
                 maxUsd == null ? null : new Budget(maxUsd, reset == null ? null : ResetPeriod.parse(reset)),
                 Boolean.TRUE.equals(row.get("active", Boolean.class)),
                 expiresAt == null ? null : Instant.ofEpochMilli(expiresAt),
-                Instant.ofEpochMilli(row.get("created_at", Long.class)));
+                Instant.ofEpochMilli(Rows.required(row, "created_at", Long.class)));
     }
 
     /** The key as it reads back: instants are kept to the millisecond. */
     static VirtualKey stored(VirtualKey key, String id, Instant createdAt) {
         return new VirtualKey(id, key.name(), key.valueHash(), key.valueHint(), key.allowedModels(), key.rateLimit(),
-                key.budget(), key.active(), millis(key.expiresAt()), millis(createdAt));
+                key.budget(), key.active(), millis(key.expiresAt()), Instant.ofEpochMilli(createdAt.toEpochMilli()));
     }
 
-    private static Instant millis(Instant instant) {
+    private static @Nullable Instant millis(@Nullable Instant instant) {
         return instant == null ? null : Instant.ofEpochMilli(instant.toEpochMilli());
     }
 
